@@ -1,0 +1,161 @@
+"""Normalise and validate arguments once, at the boundary, in torch's rules and plain words.
+
+Every check raises ``TypeError`` (wrong kind of value) or ``ValueError`` (a value that breaks
+a rule) with a message that names the function, the parameter, its value and the rule.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .geometry import output_size as _output_size
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+INT_DTYPES = tuple(
+    np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64, np.uint8)
+)
+INT64_ONLY = (np.dtype(np.int64),)
+
+
+def is_int(value) -> bool:
+    """A Python or numpy integer, but not a bool (torch rejects bools as sizes)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def as_tuple(fn: str, name: str, value, ndim: int, *, allow_none_items: bool = False):
+    """``int`` or a sequence of 1 or ``ndim`` ints → a tuple of ``ndim`` ints.
+
+    A 1-tuple is broadcast for 2-D and 3-D ops, as torch does.
+    """
+    shape_words = "an int" if ndim == 1 else f"an int or a tuple of {ndim} ints"
+    if is_int(value):
+        return (int(value),) * ndim
+    if isinstance(value, (tuple, list, np.ndarray)):
+        items = list(value)
+        for item in items:
+            if item is None and allow_none_items:
+                continue
+            if not is_int(item):
+                raise TypeError(
+                    f"{fn}() {name} must be {shape_words}, but got {value!r} "
+                    f"(it contains {type(item).__name__} {item!r})"
+                )
+        if len(items) == 1:
+            items = items * ndim
+        if len(items) != ndim:
+            raise ValueError(
+                f"{fn}() {name} must be a single int or a tuple of {ndim} ints, "
+                f"but got {len(items)} values: {tuple(items)}"
+            )
+        return tuple(None if item is None else int(item) for item in items)
+    raise TypeError(f"{fn}() {name} must be {shape_words}, but got {value!r} ({type(value).__name__})")
+
+
+def as_stride(fn: str, stride, kernel_size: tuple[int, ...]) -> tuple[int, ...]:
+    """``stride=None`` (or an empty sequence) means stride = kernel_size."""
+    if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0):
+        return kernel_size
+    return as_tuple(fn, "stride", stride, len(kernel_size))
+
+
+def as_flag(fn: str, name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{fn}() {name} must be True or False, but got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def as_input(fn: str, input, ndim: int, dtypes: tuple[np.dtype, ...] = FLOAT_DTYPES):
+    """Check rank and dtype; return ``(array, batched)``.
+
+    ``array`` always has a batch axis: ``(N, C, *spatial)``.
+    """
+    if not isinstance(input, np.ndarray):
+        raise TypeError(f"{fn}() input must be a numpy array, but got {type(input).__name__}")
+    if input.dtype not in dtypes:
+        allowed = ", ".join(str(d) for d in dtypes)
+        raise TypeError(
+            f"{fn}() does not support input of dtype {input.dtype}; torch implements it for {allowed}"
+        )
+    names = {1: "(C, L_in)", 2: "(C, H_in, W_in)", 3: "(C, D_in, H_in, W_in)"}[ndim]
+    batched_names = "(N, " + names[1:]
+    if input.ndim not in (ndim + 1, ndim + 2):
+        raise ValueError(
+            f"{fn}() expected a {ndim + 1}-D input {names} or a {ndim + 2}-D batched input "
+            f"{batched_names}, but got an input of shape {tuple(input.shape)}"
+        )
+    batched = input.ndim == ndim + 2
+    non_batch = input.shape[1:] if batched else input.shape
+    if any(size == 0 for size in non_batch):
+        raise ValueError(
+            f"{fn}() expected non-empty channel and spatial dimensions (only the batch size may "
+            f"be 0), but got an input of shape {tuple(input.shape)}"
+        )
+    return (input if batched else input[None]), batched
+
+
+def check_pool_params(fn, kernel_size, stride, padding, dilation=None):
+    """The sliding-window rules torch enforces, per dim."""
+    for k in kernel_size:
+        if k <= 0:
+            raise ValueError(f"{fn}() kernel_size must be greater than zero, but got kernel_size={_show(kernel_size)}")
+    for s in stride:
+        if s <= 0:
+            raise ValueError(f"{fn}() stride must be greater than zero, but got stride={_show(stride)}")
+    if dilation is not None:
+        for d in dilation:
+            if d <= 0:
+                raise ValueError(
+                    f"{fn}() dilation must be greater than zero, but got dilation={_show(dilation)}"
+                )
+    for p in padding:
+        if p < 0:
+            raise ValueError(f"{fn}() padding must be non-negative, but got padding={_show(padding)}")
+    for p, k in zip(padding, kernel_size, strict=True):
+        # torch checks the raw kernel here, whatever the dilation.
+        if p > k // 2:
+            raise ValueError(
+                f"{fn}() padding should be at most half of kernel_size, but got "
+                f"padding={_show(padding)} and kernel_size={_show(kernel_size)}"
+            )
+
+
+def check_output_size(fn, input_shape, kernel_size, stride, padding, dilation, ceil_mode):
+    """Every output dim must be >= 1; return the output spatial shape."""
+    sizes = tuple(
+        _output_size(L, k, s, p, d, ceil_mode)
+        for L, k, s, p, d in zip(input_shape, kernel_size, stride, padding, dilation, strict=True)
+    )
+    if any(size <= 0 for size in sizes):
+        raise ValueError(
+            f"{fn}() output size is too small: input size {_show(input_shape)} gives output size "
+            f"{_show(sizes)}. Each dim needs L_in + 2·padding ≥ dilation·(kernel_size − 1) + 1"
+        )
+    return sizes
+
+
+def check_divisor(fn, divisor_override):
+    if divisor_override is None:
+        return None
+    if not is_int(divisor_override):
+        raise TypeError(
+            f"{fn}() divisor_override must be an int or None, but got {divisor_override!r} "
+            f"({type(divisor_override).__name__})"
+        )
+    if divisor_override == 0:
+        raise ValueError(f"{fn}() divisor_override must be non-zero (divisor must be not zero), but got 0")
+    return int(divisor_override)
+
+
+def check_norm_type(fn, norm_type):
+    if isinstance(norm_type, (bool, np.bool_)) or not isinstance(norm_type, numbers.Real):
+        raise TypeError(f"{fn}() norm_type must be a number, but got {norm_type!r}")
+    if norm_type == 0:
+        raise ValueError(f"{fn}() norm_type must be non-zero (the result is (Σ x^p)^(1/p)), but got 0")
+    return float(norm_type) if not is_int(norm_type) else int(norm_type)
+
+
+def _show(values) -> str:
+    values = tuple(values)
+    return str(values[0]) if len(values) == 1 else str(values)

@@ -1,0 +1,572 @@
+r"""Pooling functions on numpy arrays, with ``torch.nn.functional``'s names and signatures.
+
+Every function takes a batched ``(N, C, *spatial)`` or unbatched ``(C, *spatial)`` array and
+pools the last 1, 2 or 3 axes, each channel of each sample on its own. Results equal
+torch's: shapes, dtypes, values, and ``return_indices`` (int64 offsets into the flattened
+spatial plane of each ``(n, c)`` slice: ``w``, ``h*W + w`` or ``(t*H + h)*W + w``).
+
+Validation happens once, here, with torch's rules in plain words (``ValueError`` for a value
+that breaks a rule, ``TypeError`` for a wrong kind of value).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _args
+from ._kernels import (
+    divide,
+    max_reduce_gather,
+    max_values_strided,
+    max_with_indices_strided,
+    sum_gather,
+    sum_strided,
+)
+from .geometry import (
+    Windows,
+    adaptive_windows,
+    fractional_axis,
+    fractional_starts,
+    sliding_windows,
+)
+
+__all__ = [
+    "max_pool1d", "max_pool2d", "max_pool3d",
+    "avg_pool1d", "avg_pool2d", "avg_pool3d",
+    "lp_pool1d", "lp_pool2d", "lp_pool3d",
+    "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
+    "fractional_max_pool2d", "fractional_max_pool3d",
+    "max_unpool1d", "max_unpool2d", "max_unpool3d",
+]  # fmt: skip
+
+
+def _unbatch(result, batched: bool):
+    return result if batched else result[0]
+
+
+# --- max pooling ----------------------------------------------------------------------------
+
+
+def _max_pool(fn, ndim, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
+    return_indices = _args.as_flag(fn, "return_indices", return_indices)
+    ceil_mode = _args.as_flag(fn, "ceil_mode", ceil_mode)
+    # torch's 1-D kernel without indices is float-only; with indices it runs the 2-D kernel.
+    dtypes = _args.FLOAT_DTYPES if (ndim == 1 and not return_indices) else _args.FLOAT_DTYPES + _args.INT_DTYPES
+    batch, batched = _args.as_input(fn, input, ndim, dtypes)
+    kernel_size = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
+    stride = _args.as_stride(fn, stride, kernel_size)
+    padding = _args.as_tuple(fn, "padding", padding, ndim)
+    dilation = _args.as_tuple(fn, "dilation", dilation, ndim)
+    _args.check_pool_params(fn, kernel_size, stride, padding, dilation)
+    spatial = batch.shape[2:]
+    _args.check_output_size(fn, spatial, kernel_size, stride, padding, dilation, ceil_mode)
+    windows = sliding_windows(spatial, kernel_size, stride, padding, dilation, ceil_mode)
+    if return_indices:
+        values, indices = max_with_indices_strided(batch, windows)
+        return _unbatch(values, batched), _unbatch(indices, batched)
+    return _unbatch(max_values_strided(batch, windows), batched)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    r"""1-D max pooling: the largest value in each window.
+
+    .. math::
+        \text{out}(N_i, C_j, l) = \max_{m=0}^{k-1} \text{input}(N_i, C_j, s \cdot l + d \cdot m - p)
+
+    Cells of the implicit padding act as :math:`-\infty`, so they never win. In the output
+    ``L_out = ⌊(L_in + 2p − d(k−1) − 1)/s⌋ + 1`` (``⌈ ⌉`` with ``ceil_mode``, dropping a last
+    window that would start in the right padding).
+
+    Args:
+        input: ``(N, C, L_in)`` or ``(C, L_in)`` array.
+        kernel_size: window length ``k``.
+        stride: step ``s`` between windows. Default: ``kernel_size`` (unlike convolution).
+        padding: ``p`` implicit ``-inf`` cells on both sides, at most ``kernel_size // 2``.
+        dilation: ``d``, the gap between taps of a window.
+        ceil_mode: round ``L_out`` up instead of down.
+        return_indices: also return the position of each maximum (ties → the first; a NaN
+            wins, and the last NaN of a window is reported).
+
+    Shape:
+        ``(N, C, L_in)`` → ``(N, C, L_out)``; ``(C, L_in)`` → ``(C, L_out)``.
+
+    Example — the lecture's sequence, non-overlapping blocks of 2:
+
+    >>> x = np.array([[1, 4, -1, 0, 2, -2, 1, 3, 3, 1]], dtype=np.float32)
+    >>> max_pool1d(x, kernel_size=2)
+    array([[4., 0., 2., 3., 3.]], dtype=float32)
+    >>> values, indices = max_pool1d(x, 3, stride=1, padding=1, return_indices=True)
+    >>> indices
+    array([[1, 1, 1, 4, 4, 4, 7, 7, 7, 8]])
+    """
+    return _max_pool("max_pool1d", 1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    r"""2-D max pooling over each channel of each sample separately.
+
+    .. math::
+        \text{out}(N_i, C_j, h, w) = \max_{m=0}^{k_H-1} \max_{n=0}^{k_W-1}
+            \text{input}(N_i, C_j, s_H h + d_H m - p_H,\ s_W w + d_W n - p_W)
+
+    ``kernel_size``, ``stride``, ``padding`` and ``dilation`` are an int ``k`` (meaning
+    ``(k, k)``) or a pair ``(h, w)``. Padding acts as ``-inf``. Per axis,
+    ``H_out = ⌊(H_in + 2p − d(k−1) − 1)/s⌋ + 1``; with no padding and the default stride
+    that is ``⌊H_in / k_H⌋``. Indices are ``h * W_in + w`` per ``(n, c)`` plane.
+
+    Shape:
+        ``(N, C, H_in, W_in)`` → ``(N, C, H_out, W_out)``; ``(C, H, W)`` → ``(C, H_out, W_out)``.
+
+    Example — the lecture's tensor of shape (1, 2, 2, 6) with a (1, 2) kernel:
+
+    >>> x = np.array([[[[1, 2, 1, 1, 0, 2], [2, 1, 1, 0, 2, 0]],
+    ...                [[0, 2, 1, 1, 2, 2], [1, 1, 1, 1, 0, 0]]]], dtype=np.float32)
+    >>> max_pool2d(x, (1, 2))
+    array([[[[2., 1., 2.],
+             [2., 1., 2.]],
+    <BLANKLINE>
+            [[2., 1., 2.],
+             [1., 1., 0.]]]], dtype=float32)
+    """
+    return _max_pool("max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """3-D max pooling; :func:`max_pool2d` with a depth axis ``D`` in front of ``H, W``.
+
+    Indices are ``(d * H_in + h) * W_in + w``.
+
+    >>> x = np.arange(8, dtype=np.float64).reshape(1, 2, 2, 2)
+    >>> max_pool3d(x, 2, return_indices=True)
+    (array([[[[7.]]]]), array([[[[7]]]]))
+    """
+    return _max_pool("max_pool3d", 3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+# --- average pooling ------------------------------------------------------------------------
+
+
+def _avg_pool(fn, ndim, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    ceil_mode = _args.as_flag(fn, "ceil_mode", ceil_mode)
+    count_include_pad = _args.as_flag(fn, "count_include_pad", count_include_pad)
+    divisor_override = _args.check_divisor(fn, divisor_override)
+    batch, batched = _args.as_input(fn, input, ndim, _args.FLOAT_DTYPES + _args.INT64_ONLY)
+    kernel_size = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
+    stride = _args.as_stride(fn, stride, kernel_size)
+    padding = _args.as_tuple(fn, "padding", padding, ndim)
+    dilation = (1,) * ndim
+    _args.check_pool_params(fn, kernel_size, stride, padding)
+    spatial = batch.shape[2:]
+    if ndim == 3 and any(size < k for size, k in zip(spatial, kernel_size, strict=True)):
+        # avg_pool3d alone checks this, and ignores padding when it does.
+        raise ValueError(
+            f"{fn}() input is smaller than kernel_size: input size {spatial} < kernel_size "
+            f"{kernel_size} in some dim (avg_pool3d requires input ≥ kernel_size per dim, "
+            "whatever the padding)"
+        )
+    _args.check_output_size(fn, spatial, kernel_size, stride, padding, dilation, ceil_mode)
+    windows = sliding_windows(spatial, kernel_size, stride, padding, dilation, ceil_mode)
+    total = sum_strided(batch, windows)
+    result = divide(total, windows.divisor(count_include_pad, divisor_override))
+    return _unbatch(result, batched)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    r"""1-D average pooling: the mean of each window.
+
+    .. math::
+        \text{out}(N_i, C_j, l) = \frac{1}{\text{divisor}} \sum_{m=0}^{k-1}
+            \text{input}(N_i, C_j, s \cdot l + m - p)
+
+    Padding cells count as zeros. The divisor is the window clipped to the padded input
+    (``count_include_pad=True``, the default) or the number of real cells (``False``).
+    With ``ceil_mode``, cells hanging past ``L_in + p`` never count.
+
+    Args:
+        input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        kernel_size, stride (default ``kernel_size``), padding (≤ ``kernel_size // 2``),
+        ceil_mode, count_include_pad: as in torch.
+
+    >>> x = np.array([[1, 2, 3, 4, 5]], dtype=np.float32)
+    >>> avg_pool1d(x, 3, 2, padding=1, ceil_mode=True)
+    array([[1., 3., 3.]], dtype=float32)
+    >>> avg_pool1d(x, 3, 2, padding=1, ceil_mode=True, count_include_pad=False)
+    array([[1.5, 3. , 4.5]], dtype=float32)
+    """
+    return _avg_pool("avg_pool1d", 1, input, kernel_size, stride, padding, ceil_mode, count_include_pad, None)
+
+
+def avg_pool2d(
+    input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None
+):
+    r"""2-D average pooling over each channel of each sample.
+
+    .. math::
+        \text{out}(N_i, C_j, h, w) = \frac{1}{\text{divisor}} \sum_{m=0}^{k_H-1} \sum_{n=0}^{k_W-1}
+            \text{input}(N_i, C_j, s_H h + m - p_H,\ s_W w + n - p_W)
+
+    ``divisor_override`` (any non-zero int) replaces the divisor. The sum is accumulated in
+    the input dtype and divided once; int64 inputs divide with truncation, as in torch.
+
+    >>> x = np.arange(16, dtype=np.float64).reshape(1, 4, 4)
+    >>> avg_pool2d(x, 2)
+    array([[[ 2.5,  4.5],
+            [10.5, 12.5]]])
+    >>> avg_pool2d(x, 2, divisor_override=1)  # plain window sums
+    array([[[10., 18.],
+            [42., 50.]]])
+    """
+    return _avg_pool(
+        "avg_pool2d", 2, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+    )
+
+
+def avg_pool3d(
+    input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None
+):
+    """3-D average pooling; needs ``input ≥ kernel_size`` per dim, whatever the padding.
+
+    >>> avg_pool3d(np.ones((1, 2, 2, 2)), 2, divisor_override=4)
+    array([[[[2.]]]])
+    """
+    return _avg_pool(
+        "avg_pool3d", 3, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+    )
+
+
+# --- power-average (Lp) pooling -----------------------------------------------------------
+
+
+def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
+    norm_type = _args.check_norm_type(fn, norm_type)
+    _args.as_input(fn, input, ndim, _args.FLOAT_DTYPES + _args.INT64_ONLY)
+    max_fn = {1: max_pool1d, 2: max_pool2d, 3: max_pool3d}[ndim]
+    avg_fn = {1: avg_pool1d, 2: avg_pool2d, 3: avg_pool3d}[ndim]
+    if norm_type == np.inf:
+        return max_fn(np.abs(input), kernel_size, stride, 0, 1, ceil_mode)
+    if norm_type == -np.inf:
+        return -max_fn(-np.abs(input), kernel_size, stride, 0, 1, ceil_mode)
+    # torch: (sign(a)·relu(|a|) · K)^(1/p) with a = avg_pool(x^p); negatives stay negative.
+    if np.issubdtype(input.dtype, np.integer) and not _args.is_int(norm_type):
+        powered = input.astype(np.float32) ** np.float32(norm_type)  # torch promotes to float32
+    else:
+        powered = input ** (norm_type if np.issubdtype(input.dtype, np.integer) else input.dtype.type(norm_type))
+    averaged = avg_fn(powered, kernel_size, stride, 0, ceil_mode)
+    kernel = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
+    scaled = averaged * int(np.prod(kernel)) + 0  # + 0 turns -0.0 into +0.0, as torch's sign·relu does
+    if np.issubdtype(scaled.dtype, np.integer):
+        scaled = scaled.astype(np.float32)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return scaled ** scaled.dtype.type(1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    r"""1-D power-average pooling: :math:`f(X) = \sqrt[p]{\sum_{x \in X} x^p}` per window.
+
+    ``p = 1`` is sum pooling, ``p = ∞`` max of ``|x|``. There is no padding. Computed as torch
+    does, ``(avg_pool(x^p) · k)^(1/p)``, so negative inputs are raised to ``p`` as they are.
+
+    >>> lp_pool1d(np.array([[3.0, 4.0, 1.0, 1.0]]), 2, 2)
+    array([[5.        , 1.41421356]])
+    """
+    return _lp_pool("lp_pool1d", 1, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """2-D power-average pooling; see :func:`lp_pool1d`.
+
+    >>> lp_pool2d(np.full((1, 2, 2), 2.0), 1, 2)
+    array([[[8.]]])
+    """
+    return _lp_pool("lp_pool2d", 2, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """3-D power-average pooling; see :func:`lp_pool1d`.
+
+    >>> lp_pool3d(np.full((1, 2, 2, 2), -1.0), float("inf"), 2)
+    array([[[[1.]]]])
+    """
+    return _lp_pool("lp_pool3d", 3, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+# --- adaptive pooling ---------------------------------------------------------------------
+
+
+def _adaptive_setup(fn, ndim, input, output_size):
+    batch, batched = _args.as_input(fn, input, ndim)
+    if output_size is None:
+        raise TypeError(f"{fn}() output_size must be an int or a tuple of {ndim} ints, but got None")
+    sizes = _args.as_tuple(fn, "output_size", output_size, ndim, allow_none_items=ndim > 1)
+    # None keeps that dim's input size.
+    sizes = tuple(batch.shape[2 + i] if size is None else size for i, size in enumerate(sizes))
+    if any(size < 0 for size in sizes):
+        raise ValueError(f"{fn}() output_size must be ≥ 0 in every dim, but got output_size={sizes}")
+    return batch, batched, adaptive_windows(batch.shape[2:], sizes)
+
+
+def _adaptive_max(fn, ndim, input, output_size, return_indices):
+    return_indices = _args.as_flag(fn, "return_indices", return_indices)
+    batch, batched, windows = _adaptive_setup(fn, ndim, input, output_size)
+    values, indices = max_reduce_gather(batch, windows)
+    if return_indices:
+        return _unbatch(values, batched), _unbatch(indices, batched)
+    return _unbatch(values, batched)
+
+
+def _adaptive_avg(fn, ndim, input, output_size):
+    batch, batched, windows = _adaptive_setup(fn, ndim, input, output_size)
+    result = sum_gather(batch, windows)
+    # torch divides once per dim, in order: sum / k_H / k_W.
+    for i, axis in enumerate(windows.axes):
+        shape = [1] * ndim
+        shape[i] = axis.output_size
+        result = divide(result, axis.pool_size.reshape(shape))
+    return _unbatch(result, batched)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """Max over ``output_size`` bins that cover the input: bin ``i`` is
+    ``[⌊i·L/O⌋, ⌈(i+1)·L/O⌉)``; bins may overlap, and ``O > L`` is allowed.
+
+    >>> adaptive_max_pool1d(np.array([[1.0, 5.0, 2.0, 0.0, 3.0]]), 3, return_indices=True)
+    (array([[5., 5., 3.]]), array([[1, 1, 4]]))
+    """
+    return _adaptive_max("adaptive_max_pool1d", 1, input, output_size, return_indices)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """2-D adaptive max; ``output_size`` entries may be ``None`` (keep that dim).
+
+    >>> adaptive_max_pool2d(np.arange(16.0).reshape(1, 4, 4), (1, None))
+    array([[[12., 13., 14., 15.]]])
+    """
+    return _adaptive_max("adaptive_max_pool2d", 2, input, output_size, return_indices)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """3-D adaptive max; see :func:`adaptive_max_pool2d`.
+
+    >>> adaptive_max_pool3d(np.arange(8.0).reshape(1, 2, 2, 2), 1)
+    array([[[[7.]]]])
+    """
+    return _adaptive_max("adaptive_max_pool3d", 3, input, output_size, return_indices)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Mean over ``output_size`` bins; see :func:`adaptive_max_pool1d`.
+
+    >>> adaptive_avg_pool1d(np.array([[1.0, 2.0, 3.0, 4.0]]), 2)
+    array([[1.5, 3.5]])
+    """
+    return _adaptive_avg("adaptive_avg_pool1d", 1, input, output_size)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """2-D adaptive mean; ``output_size=1`` is global average pooling.
+
+    >>> adaptive_avg_pool2d(np.arange(16.0).reshape(1, 4, 4), 1)
+    array([[[7.5]]])
+    """
+    return _adaptive_avg("adaptive_avg_pool2d", 2, input, output_size)
+
+
+def adaptive_avg_pool3d(input, output_size):
+    """3-D adaptive mean; see :func:`adaptive_avg_pool2d`.
+
+    >>> adaptive_avg_pool3d(np.arange(8.0).reshape(1, 2, 2, 2), 1)
+    array([[[[3.5]]]])
+    """
+    return _adaptive_avg("adaptive_avg_pool3d", 3, input, output_size)
+
+
+# --- fractional max pooling ---------------------------------------------------------------
+
+
+def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_indices, samples, generator):
+    return_indices = _args.as_flag(fn, "return_indices", return_indices)
+    batch, batched = _args.as_input(fn, input, ndim)
+    kernel_size = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
+    spatial = batch.shape[2:]
+    if output_size is None and output_ratio is None:
+        raise ValueError(f"{fn}() requires specifying either an output_size or an output_ratio")
+    if output_size is None:
+        ratios = output_ratio if isinstance(output_ratio, (tuple, list)) else (output_ratio,) * ndim
+        if len(ratios) == 1:
+            ratios = tuple(ratios) * ndim
+        if len(ratios) != ndim or not all(isinstance(r, (int, float)) and not isinstance(r, bool) for r in ratios):
+            raise TypeError(f"{fn}() output_ratio must be a number or a tuple of {ndim} numbers, got {output_ratio!r}")
+        output_size = tuple(int(size * ratio) for size, ratio in zip(spatial, ratios, strict=True))
+    output_size = _args.as_tuple(fn, "output_size", output_size, ndim)
+    for k in kernel_size:
+        if k <= 0:
+            raise ValueError(f"{fn}() kernel_size must be greater than zero, but got kernel_size={kernel_size}")
+    for o in output_size:
+        if o <= 0:
+            raise ValueError(f"{fn}() output_size must be greater than zero, but got output_size={output_size}")
+    names = ("height", "width") if ndim == 2 else ("time", "height", "width")
+    for name, size, k, o in zip(names, spatial, kernel_size, output_size, strict=True):
+        if o + k - 1 > size:
+            raise ValueError(
+                f"{fn}() kernel_size {k} is too large relative to input {name} {size} for output "
+                f"size {o}: needs output_size + kernel_size − 1 ≤ input size"
+            )
+    count = batch.shape[0]
+    if samples is None:
+        rng = np.random.default_rng(generator)
+        samples = rng.random((count, batch.shape[1], ndim)).astype(batch.dtype)
+    if not isinstance(samples, np.ndarray):
+        raise TypeError(f"{fn}() _random_samples must be a numpy array, got {type(samples).__name__}")
+    if samples.dtype != batch.dtype:
+        raise TypeError(f"{fn}() _random_samples must have the input's dtype {batch.dtype}, got {samples.dtype}")
+    if samples.ndim != 3 or samples.shape[0] < count or samples.shape[1] != batch.shape[1] or samples.shape[2] != ndim:
+        raise ValueError(
+            f"{fn}() _random_samples must have shape (N, C, {ndim}) = ({count}, {batch.shape[1]}, {ndim}), "
+            f"but got {samples.shape}"
+        )
+    # torch: in 2-D, sample[..., 0] drives the width and sample[..., 1] the height;
+    # in 3-D, sample[..., 0], [1], [2] drive time, height, width.
+    sample_axis = (1, 0) if ndim == 2 else (0, 1, 2)
+    values = np.empty(batch.shape[:2] + output_size, dtype=batch.dtype)
+    indices = np.empty(batch.shape[:2] + output_size, dtype=np.int64)
+    for n in range(count):
+        for c in range(batch.shape[1]):
+            axes = tuple(
+                fractional_axis(fractional_starts(samples[n, c, sample_axis[i]], size, o, k), size, k)
+                for i, (size, k, o) in enumerate(zip(spatial, kernel_size, output_size, strict=True))
+            )
+            plane = batch[n : n + 1, c : c + 1]
+            plane_values, plane_indices = max_reduce_gather(plane, Windows(axes))
+            values[n, c], indices[n, c] = plane_values[0, 0], plane_indices[0, 0]
+    if return_indices:
+        return _unbatch(values, batched), _unbatch(indices, batched)
+    return _unbatch(values, batched)
+
+
+def fractional_max_pool2d(
+    input, kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None,
+    *, generator=None,
+):
+    """Fractional max pooling (Graham, 2014): ``k×k`` windows at pseudo-random steps.
+
+    Window starts per dim come from one sample ``u`` in [0, 1) per ``(n, c)`` and dim::
+
+        alpha = (L − k)/(O − 1),  start_i = int((i + u)·alpha) − int(u·alpha),  last = L − k
+
+    Deterministic when ``_random_samples`` (shape ``(N, C, 2)``, the input's dtype) is given,
+    as in torch; otherwise drawn from ``numpy.random.default_rng(generator)``, so an int
+    ``generator`` seeds it.
+
+    >>> x = np.arange(25, dtype=np.float32).reshape(1, 5, 5)
+    >>> u = np.full((1, 1, 2), 0.5, dtype=np.float32)
+    >>> fractional_max_pool2d(x, 2, output_size=3, _random_samples=u)
+    array([[[ 6.,  8.,  9.],
+            [16., 18., 19.],
+            [21., 23., 24.]]], dtype=float32)
+    """
+    return _fractional(
+        "fractional_max_pool2d", 2, input, kernel_size, output_size, output_ratio, return_indices,
+        _random_samples, generator,
+    )  # fmt: skip
+
+
+def fractional_max_pool3d(
+    input, kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None,
+    *, generator=None,
+):
+    """3-D fractional max pooling; see :func:`fractional_max_pool2d`.
+
+    >>> x = np.arange(27, dtype=np.float64).reshape(1, 3, 3, 3)
+    >>> fractional_max_pool3d(x, 2, output_size=1, generator=0)
+    array([[[[26.]]]])
+    """
+    return _fractional(
+        "fractional_max_pool3d", 3, input, kernel_size, output_size, output_ratio, return_indices,
+        _random_samples, generator,
+    )  # fmt: skip
+
+
+# --- max unpooling --------------------------------------------------------------------------
+
+
+def _max_unpool(fn, ndim, input, indices, kernel_size, stride, padding, output_size):
+    batch, batched = _args.as_input(fn, input, ndim)
+    if not isinstance(indices, np.ndarray) or indices.dtype != np.int64:
+        raise TypeError(f"{fn}() indices must be an int64 numpy array (as returned by return_indices=True)")
+    if indices.shape != input.shape:
+        raise ValueError(
+            f"{fn}() indices must have the input's shape {tuple(input.shape)}, but got {tuple(indices.shape)}"
+        )
+    kernel_size = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
+    stride = _args.as_stride(fn, stride, kernel_size)
+    padding = _args.as_tuple(fn, "padding", padding, ndim)
+    default = tuple(
+        (size - 1) * s + k - 2 * p
+        for size, k, s, p in zip(batch.shape[2:], kernel_size, stride, padding, strict=True)
+    )
+    if output_size is None:
+        sizes = default
+    else:
+        sizes = tuple(output_size)
+        if len(sizes) == ndim + 2:
+            sizes = sizes[2:]
+        if len(sizes) != ndim:
+            raise ValueError(
+                f"{fn}() output_size must have {ndim} or {ndim + 2} elements, but got {len(sizes)}: {output_size!r}"
+            )
+        for dim, (size, base, s) in enumerate(zip(sizes, default, stride, strict=True)):
+            if not (base - s < size < base + s):
+                raise ValueError(
+                    f"{fn}() invalid output_size {tuple(output_size)}: dim {dim} must be strictly between "
+                    f"{base - s} and {base + s}"
+                )
+    if any(size <= 0 for size in sizes):
+        raise ValueError(f"{fn}() the unpooled output size {sizes} must be positive in every dim")
+    plane = int(np.prod(sizes))
+    flat_indices = (indices if batched else indices[None]).reshape(batch.shape[0], batch.shape[1], -1)
+    bad = (flat_indices < 0) | (flat_indices >= plane)
+    if bad.any():
+        raise ValueError(
+            f"{fn}() found an invalid max index {int(flat_indices[bad][0])}: the output planes have "
+            f"size {'x'.join(map(str, sizes))} = {plane} cells"
+        )
+    out = np.zeros(batch.shape[:2] + (plane,), dtype=batch.dtype)
+    rows = np.arange(batch.shape[0])[:, None, None]
+    channels = np.arange(batch.shape[1])[None, :, None]
+    out[rows, channels, flat_indices] = batch.reshape(batch.shape[0], batch.shape[1], -1)
+    return _unbatch(out.reshape(batch.shape[:2] + sizes), batched)
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Partial inverse of :func:`max_pool1d`: each value goes back to its index, zeros elsewhere.
+
+    Default output length ``(L_in − 1)·stride + kernel_size − 2·padding``.
+
+    >>> values, indices = max_pool1d(np.array([[1.0, 4.0, -1.0, 0.0]]), 2, return_indices=True)
+    >>> max_unpool1d(values, indices, 2)
+    array([[0., 4., 0., 0.]])
+    """
+    return _max_unpool("max_unpool1d", 1, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Partial inverse of :func:`max_pool2d`; see :func:`max_unpool1d`.
+
+    >>> x = np.arange(16.0).reshape(1, 4, 4)
+    >>> max_unpool2d(*max_pool2d(x, 2, return_indices=True), 2)[0, :2]
+    array([[0., 0., 0., 0.],
+           [0., 5., 0., 7.]])
+    """
+    return _max_unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Partial inverse of :func:`max_pool3d`; see :func:`max_unpool1d`.
+
+    >>> x = np.arange(8.0).reshape(1, 2, 2, 2)
+    >>> max_unpool3d(*max_pool3d(x, 2, return_indices=True), 2).ravel().tolist()
+    [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 7.0]
+    """
+    return _max_unpool("max_unpool3d", 3, input, indices, kernel_size, stride, padding, output_size)
+

@@ -1,0 +1,146 @@
+"""Run the same call through torch and compare: the app's live cross-check.
+
+torch is imported lazily, on the first comparison, so ``import pooling_core`` stays light.
+
+>>> import numpy as np
+>>> x = np.array([[1, 4, -1, 0, 2, -2, 1, 3, 3, 1]], dtype=np.float32)
+>>> check = compare("max_pool1d", x, kernel_size=2)
+>>> check.equal, check.summary
+(True, 'matches torch exactly')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import functional
+
+# Functions whose outputs are copies of input values (and int64 indices): compared bit-exact.
+EXACT = {
+    "max_pool1d", "max_pool2d", "max_pool3d",
+    "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
+    "fractional_max_pool2d", "fractional_max_pool3d",
+    "max_unpool1d", "max_unpool2d", "max_unpool3d",
+}  # fmt: skip
+# Sums and powers may differ in the last bits: allowed this many units of float eps.
+ULPS = 8
+
+
+def _torch():
+    import torch  # noqa: PLC0415 - lazily, see the module docstring
+
+    return torch
+
+
+def _to_torch(value):
+    torch = _torch()
+    if isinstance(value, np.ndarray):
+        return torch.from_numpy(np.ascontiguousarray(value))
+    return value
+
+
+def _to_numpy(value):
+    if isinstance(value, tuple):
+        return tuple(_to_numpy(item) for item in value)
+    return value.detach().cpu().numpy()
+
+
+def torch_call(name: str, input: np.ndarray, *args, **kwargs):
+    """``torch.nn.functional.<name>(input, *args, **kwargs)`` on numpy arrays → numpy arrays."""
+    torch = _torch()
+    kwargs.pop("generator", None)  # ours only; torch uses _random_samples or its global RNG
+    function = getattr(torch.nn.functional, name)
+    with torch.no_grad():
+        result = function(
+            _to_torch(input),
+            *[_to_torch(arg) for arg in args],
+            **{key: _to_torch(value) for key, value in kwargs.items()},
+        )
+    return _to_numpy(result)
+
+
+def same_bits(ours: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Elementwise: equal values, equal sign of zero, NaN where the other has NaN."""
+    if np.issubdtype(ours.dtype, np.floating):
+        both_nan = np.isnan(ours) & np.isnan(theirs)
+        return both_nan | ((ours == theirs) & (np.signbit(ours) == np.signbit(theirs)))
+    return ours == theirs
+
+
+def close(ours: np.ndarray, theirs: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """Elementwise: within ``ULPS`` float eps of ``max(|theirs|, scale)``; NaN matches NaN."""
+    if not np.issubdtype(ours.dtype, np.floating):
+        return ours == theirs
+    eps = np.finfo(ours.dtype).eps
+    with np.errstate(invalid="ignore"):
+        tolerance = ULPS * eps * np.maximum(np.abs(theirs.astype(np.float64)), scale)
+        near = np.abs(ours.astype(np.float64) - theirs.astype(np.float64)) <= tolerance
+    both_nan = np.isnan(ours) & np.isnan(theirs)
+    same_inf = np.isinf(ours) & (ours == theirs)
+    return near | both_nan | same_inf
+
+
+@dataclass
+class Comparison:
+    """What the torch badge shows."""
+
+    name: str
+    equal: bool
+    exact: bool  # compared bit for bit (max-type) rather than within ULPS
+    max_abs_diff: float = 0.0
+    differing: list[tuple[int, ...]] = field(default_factory=list)  # output cells that differ
+    ours: object = None
+    theirs: object = None
+    our_error: str | None = None
+    torch_error: str | None = None
+
+    @property
+    def summary(self) -> str:
+        if self.our_error and self.torch_error:
+            return "torch rejects this call too"
+        if self.our_error:
+            return f"we reject a call torch accepts: {self.our_error}"
+        if self.torch_error:
+            return f"torch rejects a call we accept: {self.torch_error}"
+        if self.equal:
+            return "matches torch exactly" if self.exact else f"matches torch (within {ULPS} ulp)"
+        return f"differs from torch in {len(self.differing)} cell(s), max |diff| {self.max_abs_diff:.3g}"
+
+
+def compare(name: str, input: np.ndarray, *args, **kwargs) -> Comparison:
+    """Run ``pooling_core.<name>`` and ``torch.nn.functional.<name>`` on the same call."""
+    ours = theirs = None
+    our_error = torch_error = None
+    try:
+        ours = getattr(functional, name)(input, *args, **kwargs)
+    except (ValueError, TypeError) as error:
+        our_error = str(error)
+    try:
+        theirs = torch_call(name, input, *args, **kwargs)
+    except Exception as error:  # torch raises RuntimeError, TypeError, ValueError, ...
+        torch_error = str(error).splitlines()[0]
+    exact = name in EXACT
+    if our_error or torch_error:
+        both = bool(our_error) and bool(torch_error)
+        return Comparison(name, both, exact, ours=ours, theirs=theirs, our_error=our_error, torch_error=torch_error)
+
+    pairs = list(zip(ours, theirs, strict=True)) if isinstance(ours, tuple) else [(ours, theirs)]
+    scale = float(np.nanmax(np.abs(input), initial=1.0, where=np.isfinite(input))) if input.size else 1.0
+    equal, max_abs_diff, differing = True, 0.0, []
+    for our_array, their_array in pairs:
+        if our_array.shape != their_array.shape or our_array.dtype != their_array.dtype:
+            return Comparison(
+                name, False, exact, ours=ours, theirs=theirs,
+                our_error=f"shape/dtype {our_array.shape} {our_array.dtype} vs torch "
+                f"{their_array.shape} {their_array.dtype}",
+            )  # fmt: skip
+        matches = same_bits(our_array, their_array) if exact else close(our_array, their_array, scale)
+        if not matches.all():
+            equal = False
+            differing.extend(tuple(int(i) for i in cell) for cell in np.argwhere(~matches)[:50])
+            with np.errstate(invalid="ignore"):
+                diff = np.abs(our_array.astype(np.float64) - their_array.astype(np.float64))
+            max_abs_diff = max(max_abs_diff, float(np.nanmax(np.where(matches, 0, diff), initial=0)))
+    return Comparison(name, equal, exact, max_abs_diff, differing, ours, theirs)
