@@ -61,8 +61,14 @@ def as_stride(fn: str, stride, kernel_size: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def as_flag(fn: str, name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
+    """A real Python bool, as torch's C++ bindings demand (``np.True_`` and ``1`` are refused)."""
+    if not isinstance(value, bool):
         raise TypeError(f"{fn}() {name} must be True or False, but got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def as_dispatch_flag(value) -> bool:
+    """``return_indices``: torch picks the function on its truthiness, so any value is taken."""
     return bool(value)
 
 

@@ -4,15 +4,18 @@ Gather-and-reduce arranges the input into ``(N, C, *O, *K)`` windows, fills taps
 outside the input, and reduces the last axes. Max and average differ only in the fill and
 the reduction. It handles every kind of window (sliding, adaptive, fractional).
 
-The tap loop visits the ``K`` taps of a sliding window once each, as a strided view of the
-padded input, and folds them into the output with ``np.maximum`` / ``+=``. It is torch's own
-algorithm vectorised over all windows at once, so it gives the same bits; tests check it
-against the gather path on generated cases.
+The fast paths (sliding windows only) read each tap as a strided view of the framed input
+and fold the views with ``np.maximum`` / ``np.add`` (separably, axis by axis) or, for
+``return_indices``, with torch's own scan vectorised over all windows. Tests check them
+against the gather path on generated cases: bit for bit for max, within a few ulp for sums.
 """
 
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -46,7 +49,8 @@ def gather_windows(batch: np.ndarray, windows: Windows, fill) -> np.ndarray:
     gathered = gathered.transpose(order)
     valid = windows.in_bounds() & windows.member()  # (*O, *K)
     gathered = np.where(valid, gathered, np.asarray(fill, dtype=batch.dtype))
-    return gathered.reshape(gathered.shape[: 2 + n] + (-1,))  # (N, C, *O, K)
+    # (N, C, *O, K); K spelled out, as -1 cannot be inferred when the array is empty
+    return gathered.reshape(gathered.shape[: 2 + n] + (int(np.prod(gathered.shape[2 + n :])),))
 
 
 def max_reduce_gather(batch: np.ndarray, windows: Windows):
@@ -58,7 +62,7 @@ def max_reduce_gather(batch: np.ndarray, windows: Windows):
     """
     fill = lowest(batch.dtype)
     taps = gather_windows(batch, windows, fill)  # (N, C, *O, K)
-    tap_index = windows.tap_flat_index().reshape(windows.output_shape + (-1,))  # (*O, K)
+    tap_index = windows.tap_flat_index().reshape(taps.shape[2:])  # (*O, K)
     tap_index = np.broadcast_to(tap_index, taps.shape)
     if taps.shape[-1] == 0:  # empty adaptive output
         return taps[..., 0:0].sum(-1).astype(batch.dtype), np.zeros(taps.shape[:-1], np.int64)
@@ -90,82 +94,231 @@ def sum_gather(batch: np.ndarray, windows: Windows) -> np.ndarray:
     return total
 
 
-# --- tap loops over strided views (fast, sliding windows only) ------------------------------
+# --- fast paths over strided views (sliding windows only) ----------------------------------
+#
+# Tap j of window o along an axis reads position ``origin + o*stride + j*dilation``. For each
+# tap, the outputs whose tap lands inside the input form one contiguous range, and the input
+# cells they read form one strided view, so no padded copy of the input is ever made: padding
+# cells simply take no part (for max they are -inf and never win; for sums they add 0).
+# Max and sum are separable, so an N-d pool runs as N 1-D passes, outer axis first: the outer
+# passes read whole contiguous rows (fast SIMD loops) and shrink the data before the inner one.
+# Large jobs are split in two and run on two threads (numpy releases the GIL in its loops).
 
 
-def _padded(batch: np.ndarray, windows: Windows, fill) -> np.ndarray:
-    """The input inside a frame of ``fill`` wide enough for every tap of every window."""
-    widths = []
-    for axis in windows.axes:
-        last = int(axis.taps[-1, -1]) if axis.output_size else 0
-        widths.append((axis.padding, max(0, last - (axis.input_size - 1))))
-    if not any(left or right for left, right in widths):
-        return batch
-    shape = batch.shape[:2] + tuple(
-        size + left + right for size, (left, right) in zip(batch.shape[2:], widths, strict=True)
-    )
-    framed = np.full(shape, fill, dtype=batch.dtype)
-    inner = tuple(slice(left, left + size) for size, (left, _) in zip(batch.shape[2:], widths, strict=True))
-    framed[(slice(None), slice(None)) + inner] = batch
-    return framed
+@dataclass(frozen=True)
+class _Step:
+    """One sliding axis as the fast paths see it."""
+
+    kernel: int
+    stride: int
+    dilation: int
+    origin: int  # position of tap 0 of output 0 (-padding for a whole axis)
+    size: int  # input length along the axis
+    out: int  # number of outputs
+
+    def tap(self, j: int):
+        """``(outputs, inputs)``: the output range whose tap ``j`` is in bounds, and the
+        strided input slice it reads; None if tap ``j`` is never in bounds."""
+        shift = self.origin + j * self.dilation
+        first = max(0, -(shift // self.stride))  # ceil(-shift / stride): first output in bounds
+        stop = min(self.out, (self.size - 1 - shift) // self.stride + 1)
+        if first >= stop:
+            return None
+        start = shift + first * self.stride
+        return slice(first, stop), slice(start, start + (stop - 1 - first) * self.stride + 1, self.stride)
+
+    def taps(self):
+        return [self.tap(j) for j in range(self.kernel)]
 
 
-def _tap_views(framed: np.ndarray, windows: Windows):
-    """Yield ``(tap, view)`` for each tap combination; ``view`` is ``(N, C, *O)``."""
-    per_axis = []
-    for axis in windows.axes:
-        per_axis.append(
-            [
-                slice(j * axis.dilation, j * axis.dilation + (axis.output_size - 1) * axis.stride + 1, axis.stride)
-                for j in range(axis.kernel_size)
+def _steps(windows: Windows) -> list[_Step]:
+    return [
+        _Step(axis.kernel_size, axis.stride, axis.dilation, -axis.padding, axis.input_size, axis.output_size)
+        for axis in windows.axes
+    ]
+
+
+PARALLEL_MIN_OUTPUTS = 1 << 16  # below this, thread hand-off costs more than it saves
+
+
+@lru_cache(maxsize=1)
+def _executor() -> ThreadPoolExecutor:
+    # Created on first use and reused: a pool per call would cost more than small pools take.
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="pooling_core")
+
+
+def _halves(batch: np.ndarray, steps: list[_Step]):
+    """Split a job in two independent halves: ``[(input_part, steps_part, out_index), ...]``."""
+    everything = (slice(None),) * (2 + len(steps))
+    for dim in (0, 1):  # samples, then channels: no window crosses them
+        if batch.shape[dim] >= 2:
+            middle = batch.shape[dim] // 2
+            return [
+                (batch[index], steps, index)
+                for part in (slice(0, middle), slice(middle, None))
+                for index in [everything[:dim] + (part,) + everything[dim + 1 :]]
             ]
-        )
-    for tap in itertools.product(*(range(len(slices)) for slices in per_axis)):
-        yield tap, framed[(Ellipsis,) + tuple(per_axis[i][j] for i, j in enumerate(tap))]
+    for i, step in enumerate(steps):  # else the first spatial axis with several outputs
+        if step.out >= 2:
+            middle = step.out // 2
+            parts = []
+            for first, stop in ((0, middle), (middle, step.out)):
+                part_step = replace(step, origin=step.origin + first * step.stride, out=stop - first)
+                out_index = everything[: 2 + i] + (slice(first, stop),) + everything[3 + i :]
+                parts.append((batch, steps[:i] + [part_step] + steps[i + 1 :], out_index))
+            return parts
+    return None
+
+
+def _run(kernel, batch: np.ndarray, steps: list[_Step], *outs: np.ndarray) -> None:
+    """``kernel(batch, steps, *outs)``, on two threads when the job is large enough."""
+    halves = _halves(batch, steps) if outs[0].size >= PARALLEL_MIN_OUTPUTS else None
+    if halves is None:
+        kernel(batch, steps, *outs)
+        return
+    jobs = [
+        _executor().submit(kernel, part, part_steps, *(out[index] for out in outs))
+        for part, part_steps, index in halves
+    ]
+    for job in jobs:
+        job.result()
+
+
+def _separable(reduce, fill, source: np.ndarray, steps: list[_Step], out: np.ndarray) -> None:
+    """Fold each axis's taps with ``reduce`` (np.maximum or np.add), outer axis first."""
+    current = source
+    for i, step in enumerate(steps):
+        before = (slice(None),) * (2 + i)
+        shape = current.shape[: 2 + i] + (step.out,) + current.shape[3 + i :]
+        target = out if i == len(steps) - 1 else np.empty(shape, dtype=source.dtype)
+        taps = [tap for tap in step.taps() if tap is not None]
+        # The tap in bounds for the most outputs initialises the target; the rest fold in.
+        taps.sort(key=lambda tap: tap[0].start - tap[0].stop)
+        outputs, inputs = taps[0] if taps else (slice(0, 0), slice(0, 0))
+        target[before + (slice(0, outputs.start),)] = fill
+        target[before + (slice(outputs.stop, None),)] = fill
+        rest = taps[1:]
+        if rest and rest[0][0] == outputs:  # two taps share the range: one pass sets it
+            reduce(current[before + (inputs,)], current[before + (rest[0][1],)], out=target[before + (outputs,)])
+            rest = rest[1:]
+        else:
+            np.copyto(target[before + (outputs,)], current[before + (inputs,)])
+        for outputs, inputs in rest:
+            part = target[before + (outputs,)]
+            reduce(part, current[before + (inputs,)], out=part)
+        current = target
+
+
+def _max_kernel(source, steps, out):
+    _separable(np.maximum, lowest(source.dtype), source, steps, out)
+
+
+def _sum_kernel(source, steps, out):
+    _separable(np.add, 0, source, steps, out)
 
 
 def max_values_strided(batch: np.ndarray, windows: Windows) -> np.ndarray:
-    """Max of every sliding window by folding strided views with ``np.maximum``.
+    """Max of every sliding window: separable ``np.maximum`` passes over strided views.
 
-    ``np.maximum(best, new)`` keeps ``best`` on ties and propagates NaN, which is what torch
-    does for the values.
+    ``np.maximum`` propagates NaN like torch, but on a ``-0.0``/``+0.0`` tie its SIMD loops
+    may return either, while torch keeps the first. So zero results get their sign from the
+    first zero tap of their window afterwards.
     """
-    framed = _padded(batch, windows, lowest(batch.dtype))
-    best = None
-    for _, view in _tap_views(framed, windows):
-        if best is None:
-            best = view.copy()
-        else:
-            np.maximum(best, view, out=best)
-    return best
+    steps = _steps(windows)
+    out = np.empty(batch.shape[:2] + windows.output_shape, dtype=batch.dtype)
+    _run(_max_kernel, batch, steps, out)
+    if np.issubdtype(batch.dtype, np.floating):
+        _fix_zero_signs(out, batch, steps)
+    return out
 
 
-def max_with_indices_strided(batch: np.ndarray, windows: Windows):
-    """torch's scan (``value > best or isnan(value)``) vectorised over all windows."""
-    fill = lowest(batch.dtype)
-    framed = _padded(batch, windows, fill)
-    out_shape = batch.shape[:2] + windows.output_shape
-    best = np.full(out_shape, fill, dtype=batch.dtype)
-    indices = np.broadcast_to(windows.default_index(), out_shape).copy()
-    tap_index = windows.tap_flat_index().reshape(windows.output_shape + (-1,))  # (*O, K)
-    floating = np.issubdtype(batch.dtype, np.floating)
-    take = np.empty(out_shape, dtype=bool)
-    for flat_tap, (_, view) in enumerate(_tap_views(framed, windows)):
-        np.greater(view, best, out=take)
-        if floating:
-            take |= np.isnan(view)
-        np.copyto(best, view, where=take)
-        np.copyto(indices, tap_index[..., flat_tap], where=take)
-    return best, indices
+def _fix_zero_signs(out: np.ndarray, batch: np.ndarray, steps: list[_Step]) -> None:
+    """Give each zero maximum the sign of the first zero tap of its window (torch's tie rule)."""
+    zeros = np.flatnonzero(out == 0)
+    if zeros.size == 0:
+        return
+    cell = np.unravel_index(zeros, out.shape)  # (n, c, o_1, ..., o_n) of each zero output
+    negative = np.zeros(zeros.size, dtype=bool)
+    decided = np.zeros(zeros.size, dtype=bool)
+    for tap in itertools.product(*(range(step.kernel) for step in steps)):
+        position = [
+            step.origin + cell[2 + i] * step.stride + j * step.dilation
+            for i, (step, j) in enumerate(zip(steps, tap, strict=True))
+        ]
+        inside = np.logical_and.reduce([(p >= 0) & (p < step.size) for p, step in zip(position, steps, strict=True)])
+        values = np.ones(zeros.size, dtype=batch.dtype)  # outside the input: not a zero
+        values[inside] = batch[(cell[0][inside], cell[1][inside]) + tuple(p[inside] for p in position)]
+        first_zero = (values == 0) & ~decided
+        negative[first_zero] = np.signbit(values[first_zero])
+        decided |= first_zero
+    out.ravel()[zeros] = np.where(negative, -0.0, 0.0)
 
 
 def sum_strided(batch: np.ndarray, windows: Windows) -> np.ndarray:
-    """Sum of every sliding window, adding one strided view per tap (torch's order)."""
-    framed = _padded(batch, windows, 0)
-    total = np.zeros(batch.shape[:2] + windows.output_shape, dtype=batch.dtype)
-    for _, view in _tap_views(framed, windows):
-        total += view
-    return total
+    """Sum of every sliding window: separable ``np.add`` passes over strided views.
+
+    The order differs from torch's row-major scan, so float sums agree within a few ulp (ints
+    exactly). A sum of ``-0.0`` cells is made ``+0.0``, since torch's sum starts at ``+0``.
+    """
+    out = np.empty(batch.shape[:2] + windows.output_shape, dtype=batch.dtype)
+    _run(_sum_kernel, batch, _steps(windows), out)
+    if np.issubdtype(out.dtype, np.floating):
+        out += 0.0
+    return out
+
+
+def _argmax_kernel(batch, steps, best, winner):
+    """torch's scan, ``value > best or isnan(value)``, vectorised over all windows.
+
+    ``winner`` ends as 1 + the row-major number of the winning tap, or 0 if no tap won.
+    Tap numbers grow, so "tap n wins" is ``winner = max(winner, take·(n+1))``: plain
+    arithmetic, several times faster than a masked copy. ``best`` follows ``np.maximum``
+    (NaN-propagating like torch; zero signs are fixed afterwards).
+    """
+    floating = np.issubdtype(batch.dtype, np.floating)
+    may_have_nan = floating and batch.size > 0 and bool(np.isnan(np.min(batch)))
+    per_axis = [step.taps() for step in steps]
+    for number, tap in enumerate(itertools.product(*per_axis), start=1):
+        if any(part is None for part in tap):
+            continue  # this tap is padding for every output
+        outputs = (Ellipsis,) + tuple(part[0] for part in tap)
+        view = batch[(Ellipsis,) + tuple(part[1] for part in tap)]
+        best_part, winner_part = best[outputs], winner[outputs]
+        take = np.greater(view, best_part)
+        if may_have_nan:
+            take |= np.isnan(view)
+        np.maximum(winner_part, np.multiply(take, number, dtype=winner.dtype), out=winner_part)
+        np.maximum(best_part, view, out=best_part)
+
+
+def max_with_indices_strided(batch: np.ndarray, windows: Windows):
+    """Max and torch's index of every sliding window."""
+    steps = _steps(windows)
+    out_shape = batch.shape[:2] + windows.output_shape
+    best = np.full(out_shape, lowest(batch.dtype), dtype=batch.dtype)
+    taps = int(np.prod([step.kernel for step in steps]))
+    winner = np.zeros(out_shape, dtype=np.int16 if taps < 2**15 else np.int64)
+    _run(_argmax_kernel, batch, steps, best, winner)
+    if np.issubdtype(batch.dtype, np.floating):
+        _fix_zero_signs(best, batch, steps)
+    # Input offset of tap (j_1..j_n) of window (o_1..o_n) = base(o) + offset(j): both parts
+    # are sums over axes of (row-major stride) × (start_i(o_i) or j_i·dilation_i).
+    strides = [int(np.prod(batch.shape[3 + i :])) for i in range(len(steps))]
+    base = np.zeros(windows.output_shape, dtype=np.int64)
+    for i, (axis, stride) in enumerate(zip(windows.axes, strides, strict=True)):
+        shape = [1] * len(steps)
+        shape[i] = axis.output_size
+        base = base + (axis.starts * stride).reshape(shape)
+    offset_grid = np.zeros(1, dtype=np.int64)
+    for axis, stride in zip(windows.axes, strides, strict=True):
+        offset_grid = (offset_grid[:, None] + axis.offsets * stride).ravel()  # row-major over taps
+    offsets = np.concatenate([[0], offset_grid])  # entry 0: no tap won
+    index = np.take(offsets, winner)
+    index += base
+    none_won = winner == 0
+    if none_won.any():
+        index[none_won] = np.broadcast_to(windows.default_index(), out_shape)[none_won]
+    return best, index
 
 
 # --- division -----------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def _unbatch(result, batched: bool):
 
 
 def _max_pool(fn, ndim, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
-    return_indices = _args.as_flag(fn, "return_indices", return_indices)
+    return_indices = _args.as_dispatch_flag(return_indices)
     ceil_mode = _args.as_flag(fn, "ceil_mode", ceil_mode)
     # torch's 1-D kernel without indices is float-only; with indices it runs the 2-D kernel.
     dtypes = _args.FLOAT_DTYPES if (ndim == 1 and not return_indices) else _args.FLOAT_DTYPES + _args.INT_DTYPES
@@ -168,7 +168,10 @@ def _avg_pool(fn, ndim, input, kernel_size, stride, padding, ceil_mode, count_in
     _args.check_output_size(fn, spatial, kernel_size, stride, padding, dilation, ceil_mode)
     windows = sliding_windows(spatial, kernel_size, stride, padding, dilation, ceil_mode)
     total = sum_strided(batch, windows)
-    result = divide(total, windows.divisor(count_include_pad, divisor_override))
+    divisor = windows.uniform_divisor(count_include_pad, divisor_override)
+    if divisor is None:
+        divisor = windows.divisor(count_include_pad, divisor_override)
+    result = divide(total, np.asarray(divisor, dtype=np.int64))
     return _unbatch(result, batched)
 
 
@@ -240,18 +243,42 @@ def avg_pool3d(
 
 def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
     norm_type = _args.check_norm_type(fn, norm_type)
-    _args.as_input(fn, input, ndim, _args.FLOAT_DTYPES + _args.INT64_ONLY)
+    _args.as_input(fn, input, ndim, _args.FLOAT_DTYPES + _args.INT_DTYPES)  # kind and rank
     max_fn = {1: max_pool1d, 2: max_pool2d, 3: max_pool3d}[ndim]
     avg_fn = {1: avg_pool1d, 2: avg_pool2d, 3: avg_pool3d}[ndim]
     if norm_type == np.inf:
         return max_fn(np.abs(input), kernel_size, stride, 0, 1, ceil_mode)
     if norm_type == -np.inf:
         return -max_fn(-np.abs(input), kernel_size, stride, 0, 1, ceil_mode)
+    # torch's x.pow(p) keeps an integer dtype for an int p (avg_pool then takes only int64),
+    # and makes float32 of any integer input for a float p.
+    int_power = _args.is_int(norm_type)
+    dtypes = _args.FLOAT_DTYPES + (_args.INT64_ONLY if int_power else _args.INT_DTYPES)
+    _args.as_input(fn, input, ndim, dtypes)
+    if int_power and norm_type < 0 and np.issubdtype(input.dtype, np.integer):
+        raise ValueError(
+            f"{fn}() cannot raise integers to the negative power norm_type={norm_type} "
+            "(torch: integers to negative integer powers are not allowed)"
+        )
+    # torch multiplies by kernel_size itself in 1-D (so it must be an int there) and unpacks
+    # exactly ndim sizes in 2-D/3-D (so a 1-tuple is not broadcast).
+    if ndim == 1 and not _args.is_int(kernel_size):
+        raise TypeError(
+            f"{fn}() kernel_size must be an int, but got {kernel_size!r} ({type(kernel_size).__name__})"
+        )
+    if ndim > 1 and isinstance(kernel_size, (tuple, list)) and len(kernel_size) != ndim:
+        raise ValueError(
+            f"{fn}() kernel_size must be an int or a tuple of {ndim} ints, but got {len(kernel_size)} "
+            f"values: {tuple(kernel_size)}"
+        )
     # torch: (sign(a)·relu(|a|) · K)^(1/p) with a = avg_pool(x^p); negatives stay negative.
-    if np.issubdtype(input.dtype, np.integer) and not _args.is_int(norm_type):
-        powered = input.astype(np.float32) ** np.float32(norm_type)  # torch promotes to float32
-    else:
-        powered = input ** (norm_type if np.issubdtype(input.dtype, np.integer) else input.dtype.type(norm_type))
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # NaN/inf as in torch
+        if np.issubdtype(input.dtype, np.integer) and not _args.is_int(norm_type):
+            powered = input.astype(np.float32) ** np.float32(norm_type)  # torch promotes to float32
+        elif np.issubdtype(input.dtype, np.integer):
+            powered = input**norm_type
+        else:
+            powered = input ** input.dtype.type(norm_type)
     averaged = avg_fn(powered, kernel_size, stride, 0, ceil_mode)
     kernel = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
     scaled = averaged * int(np.prod(kernel)) + 0  # + 0 turns -0.0 into +0.0, as torch's sign·relu does
@@ -307,7 +334,7 @@ def _adaptive_setup(fn, ndim, input, output_size):
 
 
 def _adaptive_max(fn, ndim, input, output_size, return_indices):
-    return_indices = _args.as_flag(fn, "return_indices", return_indices)
+    return_indices = _args.as_dispatch_flag(return_indices)
     batch, batched, windows = _adaptive_setup(fn, ndim, input, output_size)
     values, indices = max_reduce_gather(batch, windows)
     if return_indices:
@@ -385,18 +412,25 @@ def adaptive_avg_pool3d(input, output_size):
 
 
 def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_indices, samples, generator):
-    return_indices = _args.as_flag(fn, "return_indices", return_indices)
+    return_indices = _args.as_dispatch_flag(return_indices)
     batch, batched = _args.as_input(fn, input, ndim)
     kernel_size = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
     spatial = batch.shape[2:]
     if output_size is None and output_ratio is None:
         raise ValueError(f"{fn}() requires specifying either an output_size or an output_ratio")
     if output_size is None:
-        ratios = output_ratio if isinstance(output_ratio, (tuple, list)) else (output_ratio,) * ndim
-        if len(ratios) == 1:
-            ratios = tuple(ratios) * ndim
+        # torch's functional form takes a pair in 2-D (no single number), a number or a triple
+        # in 3-D, and never broadcasts a 1-tuple.
+        if isinstance(output_ratio, (tuple, list)):
+            ratios = tuple(output_ratio)
+        elif ndim == 3:
+            ratios = (output_ratio,) * ndim
+        else:
+            raise TypeError(f"{fn}() output_ratio must be a tuple of 2 numbers, but got {output_ratio!r}")
         if len(ratios) != ndim or not all(isinstance(r, (int, float)) and not isinstance(r, bool) for r in ratios):
-            raise TypeError(f"{fn}() output_ratio must be a number or a tuple of {ndim} numbers, got {output_ratio!r}")
+            raise TypeError(
+                f"{fn}() output_ratio must be a tuple of {ndim} numbers, but got {output_ratio!r}"
+            )
         output_size = tuple(int(size * ratio) for size, ratio in zip(spatial, ratios, strict=True))
     output_size = _args.as_tuple(fn, "output_size", output_size, ndim)
     for k in kernel_size:
@@ -407,10 +441,12 @@ def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_
             raise ValueError(f"{fn}() output_size must be greater than zero, but got output_size={output_size}")
     names = ("height", "width") if ndim == 2 else ("time", "height", "width")
     for name, size, k, o in zip(names, spatial, kernel_size, output_size, strict=True):
-        if o + k - 1 > size:
+        # torch's 2-D kernel needs o + k - 1 <= L; its 3-D kernel needs o + k - 1 < L.
+        if (o + k - 1 > size) if ndim == 2 else (o + k - 1 >= size):
+            rule = "≤" if ndim == 2 else "<"
             raise ValueError(
                 f"{fn}() kernel_size {k} is too large relative to input {name} {size} for output "
-                f"size {o}: needs output_size + kernel_size − 1 ≤ input size"
+                f"size {o}: needs output_size + kernel_size − 1 {rule} input size"
             )
     count = batch.shape[0]
     if samples is None:
@@ -521,9 +557,11 @@ def _max_unpool(fn, ndim, input, indices, kernel_size, stride, padding, output_s
                     f"{fn}() invalid output_size {tuple(output_size)}: dim {dim} must be strictly between "
                     f"{base - s} and {base + s}"
                 )
-    if any(size <= 0 for size in sizes):
-        raise ValueError(f"{fn}() the unpooled output size {sizes} must be positive in every dim")
+    if any(size < 0 for size in sizes):
+        raise ValueError(f"{fn}() the unpooled output size {sizes} must be non-negative in every dim")
     plane = int(np.prod(sizes))
+    if plane == 0:  # torch returns the empty output without looking at the indices
+        return np.zeros(input.shape[: input.ndim - ndim] + sizes, dtype=input.dtype)
     flat_indices = (indices if batched else indices[None]).reshape(batch.shape[0], batch.shape[1], -1)
     bad = (flat_indices < 0) | (flat_indices >= plane)
     if bad.any():

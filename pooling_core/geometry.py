@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -41,37 +42,74 @@ CELL_OVERHANG = 2  # past the right padding: only ceil_mode windows reach here
 
 @dataclass(frozen=True, eq=False)
 class AxisWindows:
-    """The windows of one spatial axis.
+    """The windows of one spatial axis: window ``o`` reads ``starts[o] + offsets``.
 
     Attributes:
         input_size: ``L_in``.
-        taps: ``(L_out, K)`` int64 input positions read by each window. Positions may lie
-            outside ``[0, L_in)`` (padding or ceil-mode overhang).
-        member: ``(L_out, K)`` bool, which columns of ``taps`` belong to the window. Sliding
-            windows use every column; adaptive windows have ragged lengths.
-        padding: left padding (cells in ``[-padding, 0)`` and ``[L_in, L_in + padding)`` are
-            padding; beyond that is overhang).
-        pool_size: ``(L_out,)`` the avg-pool count with ``count_include_pad=True``: the window
-            clipped to ``[-padding, L_in + padding)``.
+        output_size: ``L_out``.
+        offsets: ``(K,)`` int64 tap offsets from the start (``j * dilation``).
+        padding: cells in ``[-padding, 0)`` and ``[L_in, L_in + padding)`` are padding;
+            beyond that is ceil-mode overhang.
         kind: ``"sliding"``, ``"adaptive"`` or ``"fractional"``.
-        kernel_size, stride, dilation, ceil_mode: the parameters that made a sliding axis
-            (``None`` for other kinds), kept for formulas and explanations.
+        ends: ``(L_out,)`` exclusive ends of adaptive windows (which are ragged), else None.
+        kernel_size, stride, dilation, ceil_mode: the parameters of a sliding axis (``None``
+            for other kinds), kept for the fast paths, formulas and explanations.
+        explicit_starts: window starts of adaptive and fractional axes (sliding axes compute
+            ``o*stride - padding`` on first use).
+
+    The ``(L_out, K)`` arrays (``taps``, ``member``, ...) are built on first use: the fast
+    paths never need them, and for a long signal they are large.
     """
 
     input_size: int
-    taps: np.ndarray
-    member: np.ndarray
-    padding: int
-    pool_size: np.ndarray
+    output_size: int
+    offsets: np.ndarray
+    padding: int = 0
     kind: str = "sliding"
+    ends: np.ndarray | None = None
     kernel_size: int | None = None
     stride: int | None = None
     dilation: int | None = None
     ceil_mode: bool = False
+    explicit_starts: np.ndarray | None = None
+
+    @cached_property
+    def starts(self) -> np.ndarray:
+        """``(L_out,)`` int64 first tap of each window (negative inside the left padding)."""
+        if self.explicit_starts is not None:
+            return self.explicit_starts
+        return np.arange(self.output_size, dtype=np.int64) * self.stride - self.padding
+
+    @cached_property
+    def taps(self) -> np.ndarray:
+        """``(L_out, K)`` int64 input positions; may lie outside ``[0, L_in)``."""
+        taps = self.starts[:, None] + self.offsets  # (L_out, K)
+        if self.ends is not None:  # ragged: park the unused columns on the window start
+            taps = np.where(self.member, taps, self.starts[:, None])
+        return taps
+
+    @cached_property
+    def member(self) -> np.ndarray:
+        """``(L_out, K)`` bool: which columns of ``taps`` belong to the window."""
+        if self.ends is None:
+            return np.ones((len(self.starts), len(self.offsets)), dtype=bool)
+        return (self.starts[:, None] + self.offsets) < self.ends[:, None]
+
+    @cached_property
+    def pool_size(self) -> np.ndarray:
+        """``(L_out,)`` avg-pool count with ``count_include_pad=True``: the window clipped to
+        ``[-padding, L_in + padding)`` (adaptive: the window length)."""
+        if self.ends is not None:
+            return self.ends - self.starts
+        span = int(self.offsets[-1]) + 1 if len(self.offsets) else 0
+        return np.minimum(self.starts + span, self.input_size + self.padding) - self.starts
 
     @property
-    def output_size(self) -> int:
-        return self.taps.shape[0]
+    def last_tap(self) -> int:
+        """The largest position any window reads (for framing the input)."""
+        if not (self.output_size and len(self.offsets)):
+            return 0
+        return int(self.starts[-1] + self.offsets[-1])
 
     @property
     def in_bounds(self) -> np.ndarray:
@@ -101,15 +139,10 @@ class AxisWindows:
         that reads no input at all, possible with dilation) reports this index, even when
         it is past the end of the input.
         """
-        starts = self.taps[:, 0]
+        starts = self.starts
         step = self.dilation or 1
         behind = np.maximum(-starts, 0)
         return starts + -(-behind // step) * step
-
-    @property
-    def is_uniform(self) -> bool:
-        """True when every window has the same number of taps, spaced evenly (sliding)."""
-        return self.kind != "adaptive"
 
 
 def output_size(
@@ -189,16 +222,11 @@ def pool_axis(
     """
     stride = kernel_size if stride is None else stride
     size = max(output_size(input_size, kernel_size, stride, padding, dilation, ceil_mode), 0)
-    starts = np.arange(size, dtype=np.int64) * stride - padding  # (L_out,)
-    taps = starts[:, None] + np.arange(kernel_size, dtype=np.int64) * dilation  # (L_out, k)
-    # avg pooling (d = 1) counts the window clipped to the padded input.
-    ends = np.minimum(starts + kernel_size, input_size + padding)
     return AxisWindows(
         input_size=input_size,
-        taps=taps,
-        member=np.ones(taps.shape, dtype=bool),
+        output_size=size,
+        offsets=np.arange(kernel_size, dtype=np.int64) * dilation,  # (k,)
         padding=padding,
-        pool_size=ends - starts,
         kind="sliding",
         kernel_size=kernel_size,
         stride=stride,
@@ -220,15 +248,13 @@ def adaptive_axis(input_size: int, output_size: int) -> AxisWindows:
     starts = (bins * input_size) // output_size if output_size else bins
     ends = -((-(bins + 1) * input_size) // output_size) if output_size else bins
     widest = int((ends - starts).max()) if output_size else 0
-    taps = starts[:, None] + np.arange(widest, dtype=np.int64)  # (O, widest)
-    member = taps < ends[:, None]
     return AxisWindows(
         input_size=input_size,
-        taps=np.where(member, taps, starts[:, None]),
-        member=member,
-        padding=0,
-        pool_size=ends - starts,
+        output_size=output_size,
+        explicit_starts=starts,
+        offsets=np.arange(widest, dtype=np.int64),
         kind="adaptive",
+        ends=ends,
     )
 
 
@@ -259,15 +285,15 @@ def fractional_starts(sample, input_size: int, output_size: int, kernel_size: in
 def fractional_axis(starts: np.ndarray, input_size: int, kernel_size: int) -> AxisWindows:
     """Fractional windows: ``kernel_size`` consecutive cells from each start."""
     starts = np.asarray(starts, dtype=np.int64)
-    taps = starts[:, None] + np.arange(kernel_size, dtype=np.int64)
     return AxisWindows(
         input_size=input_size,
-        taps=taps,
-        member=np.ones(taps.shape, dtype=bool),
-        padding=0,
-        pool_size=np.full(starts.shape, kernel_size, dtype=np.int64),
+        output_size=len(starts),
+        explicit_starts=starts,
+        offsets=np.arange(kernel_size, dtype=np.int64),
         kind="fractional",
         kernel_size=kernel_size,
+        stride=None,
+        dilation=1,
     )
 
 
@@ -352,6 +378,19 @@ class Windows:
             shape = [1] * len(self.axes)
             shape[i] = len(count)
             total = total * count.reshape(shape)
+        return total
+
+    def uniform_divisor(self, count_include_pad: bool = True, divisor_override: int | None = None):
+        """The divisor as one int when every window shares it (no padding reaches a window
+        edge that is counted differently), else None. Lets the fast path divide by a scalar."""
+        if divisor_override is not None:
+            return divisor_override
+        total = 1
+        for axis in self.axes:
+            counts = axis.pool_size if count_include_pad else axis.real_count
+            if counts.size == 0 or counts.min() != counts.max():
+                return None
+            total *= int(counts[0])
         return total
 
     def flat_input_index(self, *output_index: int) -> np.ndarray:

@@ -1,0 +1,105 @@
+"""pooling_core vs torch (CPU) vs a plain numpy copy of the input, side by side in one process.
+
+Machines here are noisy, so absolute times drift; the ratios are what we track. Each round
+runs the three contenders back to back (in rotating order) and we report medians.
+
+    python benchmarks/bench_core.py            # full table
+    python benchmarks/bench_core.py --quick    # fewer rounds
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import pooling_core as pc  # noqa: E402
+
+CASES = [
+    # label, function name, input shape, kwargs
+    ("max_pool2d image k=2", "max_pool2d", (1, 3, 1024, 1024), dict(kernel_size=2)),
+    ("max_pool2d image k=3 s=2 p=1", "max_pool2d", (1, 3, 1024, 1024), dict(kernel_size=3, stride=2, padding=1)),
+    ("avg_pool2d image k=2", "avg_pool2d", (1, 3, 1024, 1024), dict(kernel_size=2)),
+    ("avg_pool2d image k=3 s=2 p=1", "avg_pool2d", (1, 3, 1024, 1024), dict(kernel_size=3, stride=2, padding=1)),
+    ("max_pool2d resnet stem (8,64,56,56) k=3 s=2 p=1", "max_pool2d", (8, 64, 56, 56),
+     dict(kernel_size=3, stride=2, padding=1)),
+    ("max_pool1d long signal 2^20 k=4", "max_pool1d", (1, 1, 2**20), dict(kernel_size=4)),
+    ("max_pool2d image k=2 return_indices", "max_pool2d", (1, 3, 1024, 1024), dict(kernel_size=2, return_indices=True)),
+    ("max_pool2d resnet stem return_indices", "max_pool2d", (8, 64, 56, 56),
+     dict(kernel_size=3, stride=2, padding=1, return_indices=True)),
+]  # fmt: skip
+
+
+def median_seconds(function, rounds: int) -> list[float]:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def run(rounds: int) -> list[dict]:
+    rng = np.random.default_rng(0)
+    rows = []
+    for label, name, shape, kwargs in CASES:
+        x = rng.standard_normal(shape, dtype=np.float32)
+        xt = torch.from_numpy(x)
+        ours = getattr(pc, name)
+        theirs = getattr(F, name)
+        contenders = {
+            "pooling_core": lambda: ours(x, **kwargs),
+            "torch": lambda: theirs(xt, **kwargs),
+            "copy": lambda: x.copy(),
+        }
+        # Check equality once, so a fast wrong answer cannot pass.
+        result, expected = ours(x, **kwargs), theirs(xt, **kwargs)
+        pairs = zip(result, expected, strict=True) if isinstance(result, tuple) else [(result, expected)]
+        for a, b in pairs:
+            np.testing.assert_allclose(a, b.numpy(), rtol=1e-6, atol=1e-6)
+        for function in contenders.values():  # warm up
+            function()
+        samples = {key: [] for key in contenders}
+        order = list(contenders)
+        for round_index in range(rounds):
+            rotated = order[round_index % 3 :] + order[: round_index % 3]
+            for key in rotated:
+                samples[key] += median_seconds(contenders[key], 1)
+        medians = {key: statistics.median(values) for key, values in samples.items()}
+        rows.append(
+            dict(
+                label=label,
+                ours_ms=medians["pooling_core"] * 1e3,
+                torch_ms=medians["torch"] * 1e3,
+                copy_ms=medians["copy"] * 1e3,
+                vs_torch=medians["pooling_core"] / medians["torch"],
+                vs_copy=medians["pooling_core"] / medians["copy"],
+            )
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5 rounds instead of 25")
+    args = parser.parse_args()
+    rounds = 5 if args.quick else 25
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}; {rounds} rounds")
+    print(f"| case | pooling_core ms | torch ms | copy ms | core/torch | core/copy |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for row in run(rounds):
+        print(
+            f"| {row['label']} | {row['ours_ms']:.2f} | {row['torch_ms']:.2f} | {row['copy_ms']:.2f} "
+            f"| {row['vs_torch']:.2f} | {row['vs_copy']:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
