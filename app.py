@@ -1,9 +1,11 @@
-"""Pooling Lab: placeholder entry point, to be replaced by the page router."""
+"""Pooling Lab: the router. Each page lives in pages/ and stays thin (controls → core → render)."""
 
 import streamlit as st
 
-# An emoji icon, not a :material/ one: material icons make the browser fetch a Google font.
 st.set_page_config(page_title="Pooling Lab", page_icon="🔲", layout="wide")
 
-st.title("Pooling Lab")
-st.write("See how max and average pooling slide a window over an input, step by step.")
+PAGES = [
+    st.Page("pages/home.py", title="Pooling Lab", icon="🏠", default=True),
+    st.Page("pages/pool_1d.py", title="1-D pooling", icon="📏", url_path="pool_1d"),
+]
+st.navigation(PAGES).run()

@@ -1,0 +1,226 @@
+"""The sliding-window animation as data: one :class:`Step` per output cell, from the geometry.
+
+Renderers only draw these steps; they never compute a window position themselves. Each step
+says which cells the window reads (and which of them are padding or ceil-mode overhang),
+the value each contributes, the cell max pooling picked, the result, the arithmetic written
+out, and a sentence describing the step (for screen readers and copy-paste).
+
+>>> import numpy as np
+>>> from pooling_core import max_pool1d
+>>> x = np.array([1, 4, -1, 0, 2, -2, 1, 3, 3, 1], dtype=np.float32)
+>>> steps = pool_steps(x, "max", kernel_size=2)
+>>> [step.arithmetic for step in steps[:2]]
+['max(1, 4) = 4', 'max(−1, 0) = 0']
+>>> steps[0].chosen
+(1,)
+>>> [step.arithmetic for step in pool_steps(x, "avg", kernel_size=2)[:2]]
+['(1 + 4) / 2 = 2.5', '(−1 + 0) / 2 = −0.5']
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import functional
+from ._args import as_stride, as_tuple
+from . import geometry
+from .geometry import CELL_INPUT, CELL_OVERHANG, CELL_PADDING, Windows, adaptive_windows, sliding_windows
+
+KINDS = ("max", "avg", "lp", "adaptive_max", "adaptive_avg")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One output cell of the animation."""
+
+    output_index: tuple[int, ...]
+    cells: tuple[tuple[int, ...], ...]  # input positions read, in scan order (may be outside)
+    kinds: tuple[int, ...]  # CELL_INPUT, CELL_PADDING or CELL_OVERHANG per cell
+    values: tuple[float, ...]  # what each cell contributes (padding: -inf for max, 0 for avg)
+    chosen: tuple[int, ...] | None  # max: the input position that won (None if none did)
+    result: float
+    arithmetic: str  # "max(1, 4) = 4"
+    description: str  # one sentence for screen readers
+    added_by_ceil: bool = False  # this window exists only because of ceil_mode
+
+
+def fmt(value) -> str:
+    """A number as a person writes it: ``4``, ``2.5``, ``−0.5``, ``0.333``, ``−∞``, ``NaN``."""
+    value = float(value)
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    if value == int(value) and abs(value) < 1e15:
+        text = str(int(value))
+        if value == 0 and math.copysign(1, value) < 0:
+            text = "−0"
+    else:
+        text = f"{value:.3g}" if abs(value) >= 1e-3 else f"{value:.2e}"
+    return text.replace("-", "−")
+
+
+def _position_text(position: tuple[int, ...]) -> str:
+    return str(position[0]) if len(position) == 1 else "(" + ", ".join(map(str, position)) + ")"
+
+
+def _sum_text(values) -> str:
+    """``1 + 4 − 1 + 0``: a sum written as a person writes it."""
+    text = ""
+    for i, value in enumerate(values):
+        negative = value < 0 or (value == 0 and math.copysign(1, value) < 0)
+        magnitude = fmt(abs(value)) if not math.isnan(value) else "NaN"
+        if i == 0:
+            text = fmt(value)
+        else:
+            text += f" − {magnitude}" if negative else f" + {magnitude}"
+    return text
+
+
+def _power(text: str, p) -> str:
+    superscripts = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+    if float(p).is_integer() and p > 0:
+        return f"{text}{str(int(p)).translate(superscripts)}"
+    return f"{text}^{fmt(p)}"
+
+
+def pool_steps(
+    plane: np.ndarray,
+    kind: str,
+    kernel_size=None,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    norm_type=2,
+    output_size=None,
+) -> list[Step]:
+    """Steps for pooling one channel ``plane`` (shape ``(L,)`` or ``(H, W)``).
+
+    ``kind`` is one of :data:`KINDS`. The parameters are the torch parameters of that kind of
+    pooling; invalid ones raise the same ``ValueError``/``TypeError`` as the pooling function.
+    The results are those of the real pooling function, so the animation shows exactly what
+    ``pooling_core`` (and torch) compute.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, but got {kind!r}")
+    ndim = plane.ndim
+    if ndim not in (1, 2):
+        raise ValueError(f"the animation shows 1-D or 2-D planes, but got shape {plane.shape}")
+    batch = plane[None]  # (C=1, *spatial): unbatched torch layout
+    suffix = f"{ndim}d"
+    indices = None
+    if kind == "max":
+        result, indices = getattr(functional, "max_pool" + suffix)(
+            batch, kernel_size, stride, padding, dilation, ceil_mode, return_indices=True
+        )
+    elif kind == "avg":
+        avg = getattr(functional, "avg_pool" + suffix)
+        extra = {} if ndim == 1 else {"divisor_override": divisor_override}
+        result = avg(batch, kernel_size, stride, padding, ceil_mode, count_include_pad, **extra)
+    elif kind == "lp":
+        result = getattr(functional, "lp_pool" + suffix)(batch, norm_type, kernel_size, stride, ceil_mode)
+        padding, dilation = 0, 1
+    elif kind == "adaptive_max":
+        result, indices = getattr(functional, "adaptive_max_pool" + suffix)(batch, output_size, True)
+    else:
+        result = getattr(functional, "adaptive_avg_pool" + suffix)(batch, output_size)
+    result = result[0]
+    indices = None if indices is None else indices[0]
+
+    if kind.startswith("adaptive"):
+        windows = adaptive_windows(plane.shape, result.shape)
+        floor_shape = result.shape
+    else:
+        name = f"{kind}_pool{suffix}"
+        kernel = as_tuple(name, "kernel_size", kernel_size, ndim)
+        strides = as_stride(name, stride, kernel)
+        pads = as_tuple(name, "padding", padding, ndim)
+        dilations = as_tuple(name, "dilation", dilation, ndim)
+        windows = sliding_windows(plane.shape, kernel, strides, pads, dilations, ceil_mode)
+        floor_shape = tuple(
+            geometry.output_size(L, k, s, p, d, False)
+            for L, k, s, p, d in zip(plane.shape, kernel, strides, pads, dilations, strict=True)
+        )
+    return [
+        _step(plane, kind, windows, index, result, indices, count_include_pad, divisor_override, norm_type, floor_shape)
+        for index in np.ndindex(*result.shape)
+    ]
+
+
+def _step(plane, kind, windows: Windows, index, result, indices, count_include_pad, divisor_override, norm_type,
+          floor_shape) -> Step:  # fmt: skip
+    cells = windows.window_cells(*index)
+    positions = tuple(cell["position"] for cell in cells)
+    kinds = tuple(cell["kind"] for cell in cells)
+    is_max = kind in ("max", "adaptive_max")
+    values = []
+    for position, cell_kind in zip(positions, kinds, strict=True):
+        if cell_kind == CELL_INPUT:
+            values.append(float(plane[position]))
+        else:
+            values.append(-math.inf if is_max else 0.0)
+    out_value = float(result[index])
+    chosen = None
+    if indices is not None:
+        flat = int(indices[index])
+        if 0 <= flat < plane.size:
+            candidate = tuple(int(i) for i in np.unravel_index(flat, plane.shape))
+            if candidate in positions:
+                chosen = candidate
+    added_by_ceil = any(o >= limit for o, limit in zip(index, floor_shape, strict=True))
+
+    real = [v for v, k in zip(values, kinds, strict=True) if k == CELL_INPUT]
+    if is_max:
+        shown = [v for v, k in zip(values, kinds, strict=True) if k != CELL_OVERHANG]
+        arithmetic = f"max({', '.join(fmt(v) for v in shown)}) = {fmt(out_value)}"
+    elif kind == "lp":
+        terms = " + ".join(_power(fmt(v) if v >= 0 else f"({fmt(v)})", norm_type) for v in real)
+        if math.isinf(float(norm_type)):
+            arithmetic = f"max(|{'|, |'.join(fmt(v) for v in real)}|) = {fmt(out_value)}"
+        else:
+            full = math.prod(windows.window_shape)
+            if len(real) < full:  # a ceil_mode window cut short: torch scales its mean by the full K
+                terms = f"{full}/{len(real)} · ({terms})"
+            arithmetic = f"({terms})^(1/{fmt(norm_type)}) = {fmt(out_value)}"
+    else:
+        counted = [v for v, k in zip(values, kinds, strict=True) if k == CELL_INPUT or (k == CELL_PADDING and count_include_pad)]
+        if kind == "adaptive_avg":
+            counted = real
+        divisor = divisor_override if divisor_override is not None else len(counted)
+        if kind == "avg" and divisor_override is None:
+            divisor = int(windows.divisor(count_include_pad)[index])
+        arithmetic = f"({_sum_text(counted)}) / {divisor} = {fmt(out_value)}"
+
+    where = ", ".join(_position_text(p) for p, k in zip(positions, kinds, strict=True) if k == CELL_INPUT)
+    padded = sum(1 for k in kinds if k == CELL_PADDING)
+    overhang = sum(1 for k in kinds if k == CELL_OVERHANG)
+    sentence = f"Output {_position_text(index)}: the window reads input cell{'s' if len(real) != 1 else ''} {where or 'none'}"
+    if padded:
+        sentence += f" and {padded} padding cell{'s' if padded != 1 else ''} ({'−∞' if is_max else '0'})"
+    if overhang:
+        sentence += f"; {overhang} cell{'s are' if overhang != 1 else ' is'} past the padding and skipped"
+    sentence += f"; {arithmetic}."
+    if chosen is not None:
+        sentence += f" The maximum is at input {_position_text(chosen)}."
+    if added_by_ceil:
+        sentence += " This window exists only because ceil_mode=True rounds the output size up."
+    return Step(
+        output_index=tuple(int(i) for i in index),
+        cells=positions,
+        kinds=kinds,
+        values=tuple(values),
+        chosen=chosen,
+        result=out_value,
+        arithmetic=arithmetic,
+        description=sentence,
+        added_by_ceil=added_by_ceil,
+    )
+
+
+__all__ = ["Step", "pool_steps", "fmt", "KINDS", "CELL_INPUT", "CELL_PADDING", "CELL_OVERHANG"]

@@ -1,0 +1,210 @@
+"""Plotly figures drawn from :mod:`pooling_core.animation` steps. No Streamlit here.
+
+The animated figure has static heatmaps (input with its padding ghosts, output) and one
+Plotly frame per output cell. Frames carry only layout: the same number of shapes in the same
+order (window cells, the chosen cell, the output cell, two masks hiding outputs not computed
+yet) and one annotation with the arithmetic, so the browser animates them without redrawing
+the heatmaps (``redraw=False``) and the payload stays small.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from pooling_core.animation import CELL_INPUT, CELL_OVERHANG, CELL_PADDING, Step, fmt
+
+WINDOW_COLOURS = {CELL_INPUT: "#1d4ed8", CELL_PADDING: "#6b7280", CELL_OVERHANG: "#ea580c"}
+WINDOW_DASH = {CELL_INPUT: "solid", CELL_PADDING: "dash", CELL_OVERHANG: "dot"}
+CHOSEN_COLOUR = "#dc2626"
+BACKGROUND = "#ffffff"
+SPEEDS = {"0.5×": 1200, "1×": 600, "2×": 300, "4×": 150}
+
+
+def _as_2d(position: tuple[int, ...]) -> tuple[int, int]:
+    return (0, position[0]) if len(position) == 1 else (position[0], position[1])
+
+
+def _cell(axes: str, row: float, col: float, **style) -> dict:
+    x, y = axes
+    return dict(type="rect", xref=x, yref=y, x0=col - 0.5, x1=col + 0.5, y0=row - 0.5, y1=row + 0.5, **style)
+
+
+def _hidden(axes: str) -> dict:
+    return _cell(axes, 0, 0, visible=False, line=dict(width=0))
+
+
+def _colour_values(values: np.ndarray) -> np.ndarray:
+    """Heatmap colours need finite numbers: NaN → blank, ±inf → the finite extremes."""
+    z = values.astype(np.float64)
+    finite = z[np.isfinite(z)]
+    low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
+    z = np.where(np.isposinf(z), high, np.where(np.isneginf(z), low, z))
+    return np.where(np.isnan(z), None, z)
+
+
+def _text(values: np.ndarray) -> list:
+    return [[fmt(v) for v in row] for row in values]
+
+
+def window_figure(
+    plane: np.ndarray,
+    result: np.ndarray,
+    steps: list[Step],
+    *,
+    is_max: bool,
+    step: int = 0,
+    dropped_window: list[tuple[int, ...]] | None = None,
+    show_text: bool = True,
+) -> go.Figure:
+    """The animated sliding window over ``plane`` (1-D or 2-D) producing ``result``."""
+    one_d = plane.ndim == 1
+    grid = plane[None, :] if one_d else plane
+    out_grid = result[None, :] if one_d else result
+    all_cells = [_as_2d(p) for s in steps for p in s.cells] + [_as_2d(p) for p in (dropped_window or [])]
+    rows = [r for r, _ in all_cells] + [0, grid.shape[0] - 1]
+    cols = [c for _, c in all_cells] + [0, grid.shape[1] - 1]
+    row_range, col_range = (min(rows), max(rows)), (min(cols), max(cols))
+
+    if one_d:
+        figure = make_subplots(rows=2, cols=1, vertical_spacing=0.25, subplot_titles=("input", "output"))
+    else:
+        figure = make_subplots(rows=1, cols=2, horizontal_spacing=0.08, subplot_titles=("input", "output"))
+    input_axes, output_axes = ("x", "y"), ("x2", "y2")
+
+    # Ghost cells: padding (−∞ for max, 0 for avg) and ceil-mode overhang, drawn under the input.
+    ghost_rows = np.arange(row_range[0], row_range[1] + 1)
+    ghost_cols = np.arange(col_range[0], col_range[1] + 1)
+    ghost_kind = {}
+    for s in steps:
+        for position, kind in zip(s.cells, s.kinds, strict=True):
+            if kind != CELL_INPUT:
+                ghost_kind[_as_2d(position)] = max(kind, ghost_kind.get(_as_2d(position), 0))
+    ghost_z = np.full((len(ghost_rows), len(ghost_cols)), None, dtype=object)
+    ghost_text = np.full(ghost_z.shape, "", dtype=object)
+    pad_label = "−∞" if is_max else "0"
+    for (r, c), kind in ghost_kind.items():
+        ghost_z[r - row_range[0], c - col_range[0]] = kind
+        ghost_text[r - row_range[0], c - col_range[0]] = pad_label if kind == CELL_PADDING else "·"
+    figure.add_trace(
+        go.Heatmap(
+            z=ghost_z, x=ghost_cols, y=ghost_rows, text=ghost_text, texttemplate="%{text}" if show_text else None,
+            colorscale=[[0, "#e5e7eb"], [1, "#fed7aa"]], zmin=1, zmax=2, showscale=False, hoverinfo="skip",
+            textfont=dict(color="#6b7280"), xgap=2, ygap=2, name="padding",
+        ),  # fmt: skip
+        row=1, col=1,
+    )  # fmt: skip
+    for (axes_row, axes_col), values in (((1, 1), grid), ((2, 1) if one_d else (1, 2), out_grid)):
+        figure.add_trace(
+            go.Heatmap(
+                z=_colour_values(values), x=np.arange(values.shape[1]), y=np.arange(values.shape[0]),
+                text=_text(values), texttemplate="%{text}" if show_text else None, colorscale="Blues",
+                showscale=False, xgap=2, ygap=2, textfont=dict(size=16),
+                hovertemplate="(%{y}, %{x}): %{text}<extra></extra>" if not one_d else "%{x}: %{text}<extra></extra>",
+            ),  # fmt: skip
+            row=axes_row, col=axes_col,
+        )  # fmt: skip
+
+    widest = max((len(s.cells) for s in steps), default=0)
+    out_rows, out_cols = out_grid.shape
+    dropped_shapes = [
+        _cell(input_axes, *_as_2d(p), line=dict(color=WINDOW_COLOURS[CELL_OVERHANG], width=2, dash="dashdot"))
+        for p in (dropped_window or [])
+    ]
+
+    def shapes_for(s: Step) -> list[dict]:
+        shapes = []
+        for position, kind in zip(s.cells, s.kinds, strict=True):
+            shapes.append(
+                _cell(
+                    input_axes, *_as_2d(position), line=dict(color=WINDOW_COLOURS[kind], width=4, dash=WINDOW_DASH[kind]),
+                    fillcolor="rgba(29, 78, 216, 0.12)",
+                )  # fmt: skip
+            )
+        shapes += [_hidden(input_axes)] * (widest - len(s.cells))
+        if s.chosen is not None:
+            shapes.append(_cell(input_axes, *_as_2d(s.chosen), line=dict(color=CHOSEN_COLOUR, width=5)))
+        else:
+            shapes.append(_hidden(input_axes))
+        out_r, out_c = _as_2d(s.output_index)
+        shapes.append(_cell(output_axes, out_r, out_c, line=dict(color=WINDOW_COLOURS[CELL_INPUT], width=5)))
+        # Masks hide the outputs not computed yet: the rest of this row, then the rows below.
+        mask = dict(fillcolor=BACKGROUND, line=dict(width=0), layer="above")
+        x, y = output_axes
+        shapes.append(dict(type="rect", xref=x, yref=y, x0=out_c + 0.5, x1=out_cols - 0.5 + 0.01,
+                           y0=out_r - 0.5, y1=out_r + 0.5, visible=out_c + 1 < out_cols, **mask))  # fmt: skip
+        shapes.append(dict(type="rect", xref=x, yref=y, x0=-0.5, x1=out_cols - 0.5 + 0.01,
+                           y0=out_r + 0.5, y1=out_rows - 0.5 + 0.01, visible=out_r + 1 < out_rows, **mask))  # fmt: skip
+        return shapes + dropped_shapes
+
+    def annotation_for(s: Step) -> list[dict]:
+        text = s.arithmetic + ("  (added by ceil_mode)" if s.added_by_ceil else "")
+        return [dict(text=text, x=0.5, y=1.18 if one_d else 1.12, xref="paper", yref="paper", showarrow=False,
+                     font=dict(size=20, color="#111111"))]  # fmt: skip
+
+    names = [_label(s.output_index) for s in steps]
+    figure.frames = [
+        go.Frame(name=name, layout=dict(shapes=shapes_for(s), annotations=annotation_for(s)))
+        for name, s in zip(names, steps, strict=True)
+    ]
+    step = min(max(step, 0), len(steps) - 1) if steps else 0
+    if steps:
+        figure.update_layout(shapes=shapes_for(steps[step]), annotations=annotation_for(steps[step]))
+
+    def play(duration: int) -> dict:
+        return dict(frame=dict(duration=duration, redraw=False), transition=dict(duration=0), fromcurrent=True,
+                    mode="immediate")  # fmt: skip
+
+    figure.update_layout(
+        height=(300 if one_d else 520),
+        margin=dict(l=10, r=10, t=90, b=10),
+        plot_bgcolor=BACKGROUND,
+        paper_bgcolor=BACKGROUND,
+        showlegend=False,
+        updatemenus=[
+            dict(
+                type="buttons", direction="left", x=0, y=-0.08, xanchor="left", yanchor="top", showactive=False,
+                buttons=[
+                    dict(label="▶ Play", method="animate", args=[None, play(SPEEDS["1×"])]),
+                    dict(label="⏸ Pause", method="animate",
+                         args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")]),
+                ]
+                + [dict(label=f"▶ {speed}", method="animate", args=[None, play(ms)]) for speed, ms in SPEEDS.items()
+                   if speed != "1×"],
+            )
+        ],  # fmt: skip
+        sliders=[
+            dict(
+                active=step, x=0.42, len=0.58, y=-0.04, yanchor="top",
+                currentvalue=dict(prefix="output ", font=dict(size=14)),
+                steps=[dict(label=name, method="animate",
+                            args=[[name], dict(frame=dict(duration=0, redraw=False), mode="immediate")])
+                       for name in names],
+            )
+        ] if steps else [],
+    )  # fmt: skip
+    if not one_d:
+        figure.update_layout(margin=dict(l=10, r=10, t=90, b=70))
+    for axis in ("yaxis", "yaxis2"):
+        figure.layout[axis].update(autorange="reversed", showgrid=False, zeroline=False)
+    for index, axis in enumerate(("xaxis", "xaxis2")):
+        figure.layout[axis].update(showgrid=False, zeroline=False, dtick=1 if one_d or index else None)
+    figure.layout["yaxis"].update(scaleanchor="x", showticklabels=not one_d)
+    figure.layout["yaxis2"].update(scaleanchor="x2", showticklabels=not one_d)
+    return figure
+
+
+def _label(index: tuple[int, ...]) -> str:
+    return str(index[0]) if len(index) == 1 else f"({index[0]}, {index[1]})"
+
+
+def figure_bytes(figure: go.Figure) -> int:
+    """Size of the figure JSON sent to the browser."""
+    return len(figure.to_json().encode())
+
+
+def frames_are_layout_only(figure: go.Figure) -> bool:
+    """True when no frame re-sends trace data (the notes' rule for smooth animation)."""
+    return all(not frame.data for frame in figure.frames)
+

@@ -1,0 +1,49 @@
+"""Input widgets: a typed sequence (bound to the URL), presets and CSV uploads that fill it."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from ui import data, state
+
+
+def _load_preset() -> None:
+    name = st.session_state[state.PRESET]
+    seed = int(st.session_state.get(state.SEED, 0))
+    st.session_state[state.X] = data.format_sequence(data.preset_sequence(name, seed))
+    st.session_state[state.LOADED_NOTES] = [f"Loaded the preset “{name}”" + (f" (seed {seed})." if name != "lecture" else ".")]
+
+
+def _load_csv() -> None:
+    upload = st.session_state.get("csv_upload")
+    if upload is None:
+        return
+    try:
+        values, notes = data.parse_csv(upload.getvalue())
+    except ValueError as error:
+        st.session_state[state.LOADED_NOTES] = [f"Could not read {upload.name}: {error}"]
+        return
+    st.session_state[state.X] = data.format_sequence(values)
+    st.session_state[state.LOADED_NOTES] = [f"Loaded {len(values)} values from {upload.name}.", *notes]
+
+
+def sequence_input() -> np.ndarray | None:
+    """The 1-D input. Returns the values, or None after showing why the text is not valid."""
+    text = st.text_input(
+        "x — the input sequence (numbers separated by spaces or commas; nan, inf, -inf allowed)",
+        value=data.LECTURE_SEQUENCE, key=state.X, bind="query-params",
+    )  # fmt: skip
+    preset, seed, upload = st.columns([3, 1, 3], vertical_alignment="bottom")
+    preset.selectbox("preset", data.PRESETS_1D, index=None, placeholder="load a preset…", key=state.PRESET,
+                     on_change=_load_preset)  # fmt: skip
+    seed.number_input("seed", 0, 9999, 0, key=state.SEED, help="Seed of the random presets.")
+    upload.file_uploader("CSV file", type=["csv", "txt"], key="csv_upload", on_change=_load_csv,
+                         help="One column or one row of numbers; a header row is skipped.")  # fmt: skip
+    for note in st.session_state.pop(state.LOADED_NOTES, []):
+        (st.error if note.startswith("Could not") else st.info)(note)
+    try:
+        return data.parse_sequence(text)
+    except ValueError as error:
+        st.error(str(error), icon="✋")
+        return None

@@ -1,0 +1,145 @@
+"""Renderers shared by the pages: numbers as text, the output-size formula, the animated window
+with its step controls, the torch badge and the code panel."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from pooling_core import geometry
+from pooling_core.animation import Step, fmt, pool_steps
+from pooling_core.codegen import PoolCall, argument_order_note, tensor_code
+from ui import state
+from ui.figures import window_figure
+
+
+def show_notices_in(area, notices: list[str]) -> None:
+    """Bad values from a shared link: said once, where the page starts."""
+    for notice in notices:
+        area.warning(notice, icon="🔗")
+
+
+def values_text(values: np.ndarray) -> str:
+    """``4 0 2 3 3`` for 1-D, one line per row for 2-D."""
+    values = np.asarray(values)
+    if values.ndim == 1:
+        return " ".join(fmt(v).replace("−", "-") for v in values)  # ASCII minus: pastes into code
+    return "\n".join(values_text(row) for row in values)
+
+
+def numbers(label: str, values: np.ndarray) -> None:
+    """Values on the page as text (copyable, readable by screen readers), not only in a chart."""
+    st.markdown(f"**{label}** · shape `{tuple(np.shape(values))}`")
+    st.code(values_text(values), language=None)
+
+
+def output_size_formula(call: PoolCall, spatial: tuple[int, ...]) -> list[str]:
+    """The output-size formula with the user's numbers, one line per axis."""
+    arguments = call.arguments
+    if "output_size" in arguments:
+        sizes = arguments["output_size"]
+        sizes = sizes if isinstance(sizes, (tuple, list)) else (sizes,) * len(spatial)
+        return [
+            f"adaptive: {o} bins over {L} cells; bin i covers [⌊i·{L}/{o}⌋, ⌈(i+1)·{L}/{o}⌉)"
+            for L, o in zip(spatial, sizes, strict=True)
+        ]
+    ndim = len(spatial)
+
+    def per_axis(name, default):
+        value = arguments.get(name, default)
+        if value is None:
+            return None
+        return tuple(value) * (ndim if len(tuple(value)) == 1 else 1) if isinstance(value, (tuple, list)) else (value,) * ndim
+
+    kernel = per_axis("kernel_size", 1)
+    stride = per_axis("stride", None) or kernel
+    padding = per_axis("padding", 0)
+    dilation = per_axis("dilation", 1)
+    names = ("L",) if ndim == 1 else ("H", "W")
+    lines = []
+    for name, L, k, s, p, d in zip(names, spatial, kernel, stride, padding, dilation, strict=True):
+        text = geometry.output_size_steps(L, k, s, p, d, bool(arguments.get("ceil_mode", False)))["text"]
+        lines.append(text.replace("L_out", f"{name}_out") if name != "L" else text)
+    return lines
+
+
+def current_step(count: int) -> int:
+    """The animation step from the URL (``?step=``), clamped to the steps that exist."""
+    raw = st.query_params.get(state.STEP, "0")
+    try:
+        step = int(raw)
+    except ValueError:
+        step = 0
+    return min(max(step, 0), max(count - 1, 0))
+
+
+def _set_step(step: int) -> None:
+    st.query_params[state.STEP] = str(step)
+
+
+def animation(plane: np.ndarray, kind: str, animation_arguments: dict, *, key: str) -> list[Step]:
+    """The animated window, step buttons, and the step described in words."""
+    steps = pool_steps(plane, kind, **animation_arguments)
+    result = np.array([s.result for s in steps]).reshape(
+        tuple(max(index) + 1 for index in zip(*(s.output_index for s in steps), strict=True))
+    )
+    step = current_step(len(steps))
+    dropped = _dropped_window(plane.shape, kind, animation_arguments)
+    figure = window_figure(plane, result, steps, is_max=kind in ("max", "adaptive_max"), step=step,
+                           dropped_window=dropped, show_text=plane.size <= 1024)  # fmt: skip
+    st.plotly_chart(
+        figure, key=f"{key}_figure", config={"displayModeBar": False, "scrollZoom": False},
+        alt=f"Sliding window animation with {len(steps)} steps; the current step is described below.",
+    )  # fmt: skip
+    back, label, forward = st.columns([1, 6, 1], vertical_alignment="center")
+    back.button("◀ step", key=f"{key}_back", on_click=_set_step, args=(max(step - 1, 0),), disabled=step == 0,
+                use_container_width=True)  # fmt: skip
+    forward.button("step ▶", key=f"{key}_forward", on_click=_set_step, args=(min(step + 1, len(steps) - 1),),
+                   disabled=step >= len(steps) - 1, use_container_width=True)  # fmt: skip
+    label.markdown(f"**Step {step + 1} of {len(steps)}.** {steps[step].description}")
+    if dropped:
+        st.info(
+            "ceil_mode=True would add one more window here, but it would start in the right padding, "
+            "so torch drops it (dashed outline).",
+            icon="✂️",
+        )
+    with st.expander("Every step as text"):
+        st.markdown("\n".join(f"{i + 1}. {s.description}" for i, s in enumerate(steps)))
+    return steps
+
+
+def _dropped_window(shape: tuple[int, ...], kind: str, arguments: dict):
+    """Cells of the window ceil_mode would add but torch drops (1-D only), else None."""
+    if len(shape) != 1 or kind.startswith("adaptive") or not arguments.get("ceil_mode"):
+        return None
+    k = arguments["kernel_size"]
+    s = arguments.get("stride") or k
+    p = arguments.get("padding", 0)
+    d = arguments.get("dilation", 1)
+    steps = geometry.output_size_steps(shape[0], k, s, p, d, True)
+    if not steps["dropped_last"]:
+        return None
+    start = (steps["raw"] - 1) * s - p
+    return [(start + j * d,) for j in range(k)]
+
+
+def torch_badge(call: PoolCall, batch: np.ndarray) -> None:
+    """Run the same call through torch and say whether it matches."""
+    from pooling_core.reference import compare  # imports torch on first use
+
+    with st.spinner("Asking torch…"):
+        check = compare(call.function, batch, **call.arguments)
+    if check.equal and not check.our_error:
+        st.success(f"✅ {check.summary} (torch.nn.functional.{call.function})")
+    elif check.equal:
+        st.info(f"torch rejects this call too: {check.torch_error}")
+    else:
+        st.error(f"❌ {check.summary}. Differing cells: {check.differing[:10]}")
+
+
+def code_panel(call: PoolCall, batch: np.ndarray) -> None:
+    """The torch code for the current state, in both forms."""
+    st.code(call.script(tensor_code(batch)), language="python")
+    note = argument_order_note(call.function)
+    if note:
+        st.caption(note)
