@@ -1,7 +1,14 @@
-"""Pooling Lab: the router. Each page lives in pages/ and stays thin (controls → core → render)."""
+"""Pooling Lab: the router. Each page lives in pages/ and stays thin (controls → core → render).
+
+Page files are named after their URL paths (``pages/pool_1d.py`` ↔ ``/pool_1d``); see
+``ui.frame.use_router`` for why.
+"""
 
 import streamlit as st
 
+from ui.frame import use_router
+
+use_router()
 st.set_page_config(page_title="Pooling Lab", page_icon="🔲", layout="wide")
 
 PAGES = [

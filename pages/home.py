@@ -2,6 +2,10 @@
 
 import streamlit as st
 
+from ui.frame import use_router
+
+use_router()  # before anything is drawn: see ui.frame
+
 st.title("Pooling Lab")
 st.markdown(
     """

@@ -4,6 +4,9 @@ import numpy as np
 import streamlit as st
 
 from ui import controls, inputs, panels
+from ui.frame import use_router
+
+use_router()  # before anything is drawn: see ui.frame
 
 st.title("1-D pooling: one window at a time")
 st.markdown(

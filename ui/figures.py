@@ -68,7 +68,8 @@ def window_figure(
     row_range, col_range = (min(rows), max(rows)), (min(cols), max(cols))
 
     if one_d:
-        figure = make_subplots(rows=2, cols=1, vertical_spacing=0.25, subplot_titles=("input", "output"))
+        figure = make_subplots(rows=2, cols=1, vertical_spacing=0.3, shared_xaxes=True,
+                               subplot_titles=("input", "output (under its window)"))  # fmt: skip
     else:
         figure = make_subplots(rows=1, cols=2, horizontal_spacing=0.08, subplot_titles=("input", "output"))
     input_axes, output_axes = ("x", "y"), ("x2", "y2")
@@ -95,10 +96,17 @@ def window_figure(
         ),  # fmt: skip
         row=1, col=1,
     )  # fmt: skip
-    for (axes_row, axes_col), values in (((1, 1), grid), ((2, 1) if one_d else (1, 2), out_grid)):
+    # Output cell columns: in 1-D each output sits under the centre of its window, so the
+    # picture shows which cells made it; in 2-D the output is its own grid.
+    out_x = _output_columns(steps, out_grid.shape[1]) if one_d else np.arange(out_grid.shape[1], dtype=float)
+    out_edges = _edges(out_x)
+    for (axes_row, axes_col), values, columns in (
+        ((1, 1), grid, np.arange(grid.shape[1])),
+        ((2, 1) if one_d else (1, 2), out_grid, out_x),
+    ):
         figure.add_trace(
             go.Heatmap(
-                z=_colour_values(values), x=np.arange(values.shape[1]), y=np.arange(values.shape[0]),
+                z=_colour_values(values), x=columns, y=np.arange(values.shape[0]),
                 text=_text(values), texttemplate="%{text}" if show_text else None, colorscale="Blues",
                 showscale=False, xgap=2, ygap=2, textfont=dict(size=16),
                 hovertemplate="(%{y}, %{x}): %{text}<extra></extra>" if not one_d else "%{x}: %{text}<extra></extra>",
@@ -128,19 +136,23 @@ def window_figure(
         else:
             shapes.append(_hidden(input_axes))
         out_r, out_c = _as_2d(s.output_index)
-        shapes.append(_cell(output_axes, out_r, out_c, line=dict(color=WINDOW_COLOURS[CELL_INPUT], width=5)))
+        x, y = output_axes
+        left, right = out_edges[out_c], out_edges[out_c + 1]
+        shapes.append(dict(type="rect", xref=x, yref=y, x0=left, x1=right, y0=out_r - 0.5, y1=out_r + 0.5,
+                           line=dict(color=WINDOW_COLOURS[CELL_INPUT], width=5)))  # fmt: skip
         # Masks hide the outputs not computed yet: the rest of this row, then the rows below.
         mask = dict(fillcolor=BACKGROUND, line=dict(width=0), layer="above")
-        x, y = output_axes
-        shapes.append(dict(type="rect", xref=x, yref=y, x0=out_c + 0.5, x1=out_cols - 0.5 + 0.01,
+        shapes.append(dict(type="rect", xref=x, yref=y, x0=right, x1=out_edges[-1] + 0.01,
                            y0=out_r - 0.5, y1=out_r + 0.5, visible=out_c + 1 < out_cols, **mask))  # fmt: skip
-        shapes.append(dict(type="rect", xref=x, yref=y, x0=-0.5, x1=out_cols - 0.5 + 0.01,
+        shapes.append(dict(type="rect", xref=x, yref=y, x0=out_edges[0], x1=out_edges[-1] + 0.01,
                            y0=out_r + 0.5, y1=out_rows - 0.5 + 0.01, visible=out_r + 1 < out_rows, **mask))  # fmt: skip
         return shapes + dropped_shapes
 
+    titles = [annotation.to_plotly_json() for annotation in figure.layout.annotations]  # subplot titles
+
     def annotation_for(s: Step) -> list[dict]:
         text = s.arithmetic + ("  (added by ceil_mode)" if s.added_by_ceil else "")
-        return [dict(text=text, x=0.5, y=1.18 if one_d else 1.12, xref="paper", yref="paper", showarrow=False,
+        return titles + [dict(text=text, x=0.5, y=1.5 if one_d else 1.16, xref="paper", yref="paper", showarrow=False,
                      font=dict(size=20, color="#111111"))]  # fmt: skip
 
     names = [_label(s.output_index) for s in steps]
@@ -157,14 +169,15 @@ def window_figure(
                     mode="immediate")  # fmt: skip
 
     figure.update_layout(
-        height=(300 if one_d else 520),
-        margin=dict(l=10, r=10, t=90, b=10),
+        height=(360 if one_d else 560),
+        margin=dict(l=10, r=10, t=130 if one_d else 110, b=120),
         plot_bgcolor=BACKGROUND,
         paper_bgcolor=BACKGROUND,
         showlegend=False,
         updatemenus=[
             dict(
-                type="buttons", direction="left", x=0, y=-0.08, xanchor="left", yanchor="top", showactive=False,
+                type="buttons", direction="left", x=0, y=-0.22 if one_d else -0.1, xanchor="left", yanchor="top",
+                showactive=False, pad=dict(t=0, r=4),
                 buttons=[
                     dict(label="▶ Play", method="animate", args=[None, play(SPEEDS["1×"])]),
                     dict(label="⏸ Pause", method="animate",
@@ -173,10 +186,10 @@ def window_figure(
                 + [dict(label=f"▶ {speed}", method="animate", args=[None, play(ms)]) for speed, ms in SPEEDS.items()
                    if speed != "1×"],
             )
-        ],  # fmt: skip
+        ],
         sliders=[
             dict(
-                active=step, x=0.42, len=0.58, y=-0.04, yanchor="top",
+                active=step, x=0.45, len=0.55, y=-0.16 if one_d else -0.06, yanchor="top", pad=dict(t=0),
                 currentvalue=dict(prefix="output ", font=dict(size=14)),
                 steps=[dict(label=name, method="animate",
                             args=[[name], dict(frame=dict(duration=0, redraw=False), mode="immediate")])
@@ -184,15 +197,35 @@ def window_figure(
             )
         ] if steps else [],
     )  # fmt: skip
-    if not one_d:
-        figure.update_layout(margin=dict(l=10, r=10, t=90, b=70))
-    for axis in ("yaxis", "yaxis2"):
-        figure.layout[axis].update(autorange="reversed", showgrid=False, zeroline=False)
-    for index, axis in enumerate(("xaxis", "xaxis2")):
-        figure.layout[axis].update(showgrid=False, zeroline=False, dtick=1 if one_d or index else None)
-    figure.layout["yaxis"].update(scaleanchor="x", showticklabels=not one_d)
-    figure.layout["yaxis2"].update(scaleanchor="x2", showticklabels=not one_d)
+    axis_style = dict(showgrid=False, zeroline=False)
+    if one_d:
+        figure.update_xaxes(range=[col_range[0] - 0.5, col_range[1] + 0.5], dtick=1, **axis_style)
+        figure.update_yaxes(autorange="reversed", showticklabels=False, **axis_style)
+    else:
+        figure.update_xaxes(dtick=1 if max(grid.shape) <= 32 else None, constrain="domain", **axis_style)
+        figure.update_yaxes(autorange="reversed", constrain="domain", **axis_style)
+        figure.layout["yaxis"].update(scaleanchor="x")
+        figure.layout["yaxis2"].update(scaleanchor="x2")
     return figure
+
+
+def _output_columns(steps: list[Step], count: int) -> np.ndarray:
+    """1-D: the x position of each output, the centre of the cells its window spans."""
+    centres = np.arange(count, dtype=float)
+    for s in steps:
+        columns = [position[0] for position in s.cells]
+        centres[s.output_index[0]] = (min(columns) + max(columns)) / 2 if columns else s.output_index[0]
+    if count > 1 and np.any(np.diff(centres) <= 0):  # windows that do not advance: plain grid
+        return np.arange(count, dtype=float)
+    return centres
+
+
+def _edges(centres: np.ndarray) -> np.ndarray:
+    """Cell edges halfway between neighbouring centres (what Plotly's heatmap draws)."""
+    if len(centres) == 1:
+        return np.array([centres[0] - 0.5, centres[0] + 0.5])
+    middles = (centres[1:] + centres[:-1]) / 2
+    return np.concatenate([[centres[0] - (middles[0] - centres[0])], middles, [centres[-1] + (centres[-1] - middles[-1])]])
 
 
 def _label(index: tuple[int, ...]) -> str:
