@@ -14,5 +14,10 @@ st.set_page_config(page_title="Pooling Lab", page_icon="🔲", layout="wide")
 PAGES = [
     st.Page("pages/home.py", title="Pooling Lab", icon="🏠", default=True),
     st.Page("pages/pool_1d.py", title="1-D pooling", icon="📏", url_path="pool_1d"),
+    st.Page("pages/pool_2d.py", title="2-D pooling", icon="🔳", url_path="pool_2d"),
+    st.Page("pages/channels.py", title="Channels (N×C×H×W)", icon="🧱", url_path="channels"),
+    st.Page("pages/images.py", title="Images", icon="🖼️", url_path="images"),
+    st.Page("pages/invariance.py", title="Invariance", icon="🔀", url_path="invariance"),
+    st.Page("pages/torch_api.py", title="The torch API", icon="🔥", url_path="torch_api"),
 ]
 st.navigation(PAGES).run()

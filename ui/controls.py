@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from pooling_core.codegen import PoolCall
-from ui import state
+from ui import data, state
 
 # Which torch parameters each kind of pooling has (in torch's order).
 PARAMETERS = {
@@ -133,4 +133,60 @@ def pooling_controls_1d(length: int) -> Controls:
             arguments[key] = _flag(key, default, notices)
             if key != state.RETURN_INDICES:
                 animation[key] = arguments[key]
+    return Controls(kind=kind, call=PoolCall(function, arguments), animation=animation, notices=notices)
+
+
+def _size_text(key: str, default: str, notices: list[str], *, allow_none: bool = False,
+               allow_none_items: bool = False, label: str | None = None):  # fmt: skip
+    """A torch size argument typed as Python would: ``2`` or ``2, 3`` (bound to ``?key=2,3``)."""
+    raw = _raw_query(key)
+    text = st.text_input(label or key, value=default, key=key, bind="query-params", help=HELP.get(key))
+    try:
+        return data.parse_int_or_tuple(text, key, allow_none=allow_none, allow_none_items=allow_none_items)
+    except ValueError as error:
+        if raw is not None:
+            notices.append(f"{key}={raw} from the link is not usable ({error}); using {default}.")
+        else:
+            st.error(str(error), icon="✋")
+        return data.parse_int_or_tuple(default, key, allow_none=allow_none, allow_none_items=allow_none_items)
+
+
+def pooling_controls_2d(functions: tuple[str, ...] = ("max", "avg", "lp", "adaptive_max", "adaptive_avg")) -> Controls:
+    """Sidebar for 2-D pooling: every torch parameter, tuples typed as ``2, 3`` for (H, W)."""
+    notices: list[str] = []
+    names = tuple(f"{kind}_pool2d" for kind in functions)
+    function = _choice(state.FUNCTION, names, names[0], notices, widget=st.radio)
+    kind = function.removesuffix("_pool2d")
+    st.caption(KIND_LABELS[kind] + " · sizes are an int k, meaning (k, k), or a pair H, W")
+    wanted = PARAMETERS[kind]
+    arguments: dict = {}
+    animation: dict = {}
+    if state.NORM_TYPE in wanted:
+        norm = _choice(state.NORM_TYPE, NORM_TYPES, "2", notices)
+        value = float(norm)
+        arguments["norm_type"] = animation["norm_type"] = int(value) if value.is_integer() else value
+    if state.OUTPUT_SIZE in wanted:
+        arguments["output_size"] = animation["output_size"] = _size_text(
+            state.OUTPUT_SIZE, "2", notices, allow_none_items=True
+        )
+    if state.KERNEL_SIZE in wanted:
+        arguments["kernel_size"] = animation["kernel_size"] = _size_text(state.KERNEL_SIZE, "2", notices)
+        arguments["stride"] = animation["stride"] = _size_text(
+            state.STRIDE, "None", notices, allow_none=True, label="stride (None = kernel_size)"
+        )
+    for key, default in ((state.PADDING, "0"), (state.DILATION, "1")):
+        if key in wanted:
+            arguments[key] = animation[key] = _size_text(key, default, notices)
+    for key, default in ((state.CEIL_MODE, False), (state.COUNT_INCLUDE_PAD, True), (state.RETURN_INDICES, False)):
+        if key in wanted:
+            arguments[key] = _flag(key, default, notices)
+            if key != state.RETURN_INDICES:
+                animation[key] = arguments[key]
+    if state.DIVISOR_OVERRIDE in wanted:
+        divisor = _size_text(state.DIVISOR_OVERRIDE, "None", notices, allow_none=True,
+                             label="divisor_override (None = the window's count)")  # fmt: skip
+        if isinstance(divisor, tuple):
+            st.error("divisor_override takes one whole number (or None).", icon="✋")
+            divisor = None
+        arguments["divisor_override"] = animation["divisor_override"] = divisor
     return Controls(kind=kind, call=PoolCall(function, arguments), animation=animation, notices=notices)

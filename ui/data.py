@@ -133,3 +133,96 @@ def preset_sequence(name: str, seed: int = 0, length: int = 16) -> np.ndarray:
 
 
 PRESETS_1D = ("lecture", "random integers", "noisy sine", "steps", "spikes", "NaN and inf")
+
+
+def parse_int_or_tuple(text: str, name: str, *, allow_none: bool = False, allow_none_items: bool = False):
+    """What a person types for a torch size argument: ``2``, ``2, 3``, ``(2, 3)``; ``None`` if allowed.
+
+    >>> parse_int_or_tuple("2", "kernel_size"), parse_int_or_tuple("(2, 3)", "kernel_size")
+    (2, (2, 3))
+    >>> parse_int_or_tuple("None, 2", "output_size", allow_none_items=True)
+    (None, 2)
+    """
+    cleaned = text.strip().strip("()[]").strip()
+    if allow_none and cleaned in ("", "None", "none"):
+        return None
+    parts = [part.strip() for part in cleaned.split(",") if part.strip()]
+    if not parts:
+        raise ValueError(f"{name} is empty: type a whole number like 2, or a pair like 2, 3.")
+    values = []
+    for part in parts:
+        if allow_none_items and part in ("None", "none"):
+            values.append(None)
+            continue
+        try:
+            values.append(int(part))
+        except ValueError:
+            raise ValueError(f'{name}: "{part}" is not a whole number. Type e.g. 2, or 2, 3.') from None
+    return values[0] if len(values) == 1 else tuple(values)
+
+
+def format_int_or_tuple(value) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, tuple):
+        return ", ".join("None" if v is None else str(v) for v in value)
+    return str(value)
+
+
+def parse_grid(text: str, max_side: int = 32) -> np.ndarray:
+    """Rows of numbers separated by newlines or ``;``.
+
+    >>> parse_grid("1 2 3; 4 5 6").tolist()
+    [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    """
+    rows = [row for row in re.split(r"[;\n]+", text.strip()) if row.strip()]
+    if not rows:
+        raise ValueError("The grid is empty. Type rows of numbers, one row per line (or separated by ;).")
+    parsed = []
+    for i, row in enumerate(rows):
+        try:
+            parsed.append(parse_sequence(row, limit=max_side))
+        except ValueError as error:
+            raise ValueError(f"Row {i + 1}: {error}") from None
+    widths = {len(row) for row in parsed}
+    if len(widths) != 1:
+        raise ValueError(f"The rows have different lengths ({', '.join(str(len(r)) for r in parsed)}); a grid needs equal rows.")
+    if len(parsed) > max_side:
+        raise ValueError(f"The grid has {len(parsed)} rows; this page takes at most {max_side}.")
+    return np.array(parsed)
+
+
+def format_grid(values: np.ndarray) -> str:
+    return "\n".join(format_sequence(row) for row in np.asarray(values))
+
+
+LECTURE_X = np.array(
+    [[[[1, 2, 1, 1, 0, 2], [2, 1, 1, 0, 2, 0]], [[0, 2, 1, 1, 2, 2], [1, 1, 1, 1, 0, 0]]]], dtype=np.float32
+)  # the lecture's x = torch.empty(1, 2, 2, 6).random_(3), as printed on the slide
+PRESETS_2D = ("lecture channel 0", "random integers", "gradient", "checkerboard", "single spike", "NaN and inf")
+
+
+def preset_grid(name: str, seed: int = 0, side: int = 6) -> np.ndarray:
+    """The 2-D presets.
+
+    >>> preset_grid("lecture channel 0").shape
+    (2, 6)
+    """
+    rng = np.random.default_rng(seed)
+    if name == "lecture channel 0":
+        return LECTURE_X[0, 0].astype(np.float64)
+    if name == "random integers":
+        return rng.integers(0, 10, size=(side, side)).astype(np.float64)
+    if name == "gradient":
+        return np.add.outer(np.arange(side), np.arange(side)).astype(np.float64)
+    if name == "checkerboard":
+        return (np.add.outer(np.arange(side), np.arange(side)) % 2).astype(np.float64) * 9
+    if name == "single spike":
+        grid = np.zeros((side, side))
+        grid[rng.integers(side), rng.integers(side)] = 9
+        return grid
+    if name == "NaN and inf":
+        grid = rng.integers(0, 10, size=(side, side)).astype(np.float64)
+        grid[1, 2], grid[3, 3], grid[4, 1] = np.nan, np.inf, -np.inf
+        return grid
+    raise ValueError(f"unknown preset {name!r}; choose one of {PRESETS_2D}")

@@ -203,7 +203,8 @@ def window_figure(
         figure.update_yaxes(autorange="reversed", showticklabels=False, **axis_style)
     else:
         figure.update_xaxes(dtick=1 if max(grid.shape) <= 32 else None, constrain="domain", **axis_style)
-        figure.update_yaxes(autorange="reversed", constrain="domain", **axis_style)
+        figure.update_yaxes(autorange="reversed", constrain="domain", dtick=1 if max(grid.shape) <= 32 else None,
+                            **axis_style)
         figure.layout["yaxis"].update(scaleanchor="x")
         figure.layout["yaxis2"].update(scaleanchor="x2")
     return figure

@@ -47,3 +47,27 @@ def sequence_input() -> np.ndarray | None:
     except ValueError as error:
         st.error(str(error), icon="✋")
         return None
+
+
+def _load_grid_preset() -> None:
+    name = st.session_state["grid_preset"]
+    seed = int(st.session_state.get("grid_seed", 0))
+    st.session_state[state.GRID] = data.format_grid(data.preset_grid(name, seed))
+
+
+def grid_input() -> np.ndarray | None:
+    """The 2-D input grid (bound to ``?grid=``). Returns the values, or None after saying why not."""
+    text = st.text_area(
+        "grid — rows of numbers, one row per line (or separated by ;)",
+        value=data.format_grid(data.preset_grid("random integers", 0)), key=state.GRID, bind="query-params",
+        height=170,
+    )  # fmt: skip
+    preset, seed = st.columns([3, 1], vertical_alignment="bottom")
+    preset.selectbox("preset", data.PRESETS_2D, index=None, placeholder="load a preset…", key="grid_preset",
+                     on_change=_load_grid_preset)  # fmt: skip
+    seed.number_input("seed", 0, 9999, 0, key="grid_seed", help="Seed of the random presets.")
+    try:
+        return data.parse_grid(text)
+    except ValueError as error:
+        st.error(str(error), icon="✋")
+        return None
