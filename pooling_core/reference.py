@@ -144,3 +144,13 @@ def compare(name: str, input: np.ndarray, *args, **kwargs) -> Comparison:
                 diff = np.abs(our_array.astype(np.float64) - their_array.astype(np.float64))
             max_abs_diff = max(max_abs_diff, float(np.nanmax(np.where(matches, 0, diff), initial=0)))
     return Comparison(name, equal, exact, max_abs_diff, differing, ours, theirs)
+
+
+def torch_repr(array: np.ndarray) -> str:
+    """How torch prints this array as a tensor (the lecture's slides show torch's printout).
+
+    >>> print(torch_repr(np.array([[1.0, 2.0], [2.0, 0.0]], dtype=np.float32)))
+    tensor([[1., 2.],
+            [2., 0.]])
+    """
+    return repr(_to_torch(np.asarray(array)))

@@ -63,7 +63,7 @@ def _raw_query(key: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _int_slider(key: str, low: int, high: int, default: int, notices: list[str]) -> int:
+def int_slider(key: str, low: int, high: int, default: int, notices: list[str]) -> int:
     raw = _raw_query(key)
     if raw is not None:
         try:
@@ -75,7 +75,7 @@ def _int_slider(key: str, low: int, high: int, default: int, notices: list[str])
     return st.slider(key, low, high, default, key=key, bind="query-params", help=HELP.get(key))
 
 
-def _choice(key: str, options: tuple[str, ...], default: str, notices: list[str], widget=None, **kwargs) -> str:
+def choice(key: str, options: tuple[str, ...], default: str, notices: list[str], widget=None, **kwargs) -> str:
     raw = _raw_query(key)
     if raw is not None and raw not in options:
         notices.append(f"{key}={raw} from the link is not one of {', '.join(options)}; using {default}.")
@@ -84,14 +84,14 @@ def _choice(key: str, options: tuple[str, ...], default: str, notices: list[str]
                   **kwargs)  # fmt: skip
 
 
-def _flag(key: str, default: bool, notices: list[str]) -> bool:
+def flag(key: str, default: bool, notices: list[str]) -> bool:
     raw = _raw_query(key)
     if raw is not None and raw.lower() not in ("true", "false"):
         notices.append(f"{key}={raw} from the link is not true or false; using {str(default).lower()}.")
     return st.toggle(key, value=default, key=key, bind="query-params", help=HELP.get(key))
 
 
-def _stride(notices: list[str], high: int = 10) -> int | None:
+def stride_slider(notices: list[str], high: int = 10) -> int | None:
     options = ("None",) + tuple(str(i) for i in range(1, high + 1))
     raw = _raw_query(state.STRIDE)
     if raw is not None and raw not in options:
@@ -107,36 +107,36 @@ def pooling_controls_1d(length: int) -> Controls:
     """The sidebar of the 1-D page: the function, then each of its torch parameters."""
     notices: list[str] = []
     functions = tuple(f"{kind}_pool1d" for kind in PARAMETERS)
-    function = _choice(state.FUNCTION, functions, "max_pool1d", notices, widget=st.radio)
+    function = choice(state.FUNCTION, functions, "max_pool1d", notices, widget=st.radio)
     kind = function.removesuffix("_pool1d")
     st.caption(KIND_LABELS[kind])
     wanted = PARAMETERS[kind]
     arguments: dict = {}
     animation: dict = {}
     if state.NORM_TYPE in wanted:
-        norm = _choice(state.NORM_TYPE, NORM_TYPES, "2", notices)
+        norm = choice(state.NORM_TYPE, NORM_TYPES, "2", notices)
         arguments["norm_type"] = animation["norm_type"] = float(norm) if norm != "inf" else float("inf")
         if arguments["norm_type"].is_integer():
             arguments["norm_type"] = animation["norm_type"] = int(arguments["norm_type"])
     if state.OUTPUT_SIZE in wanted:
-        arguments["output_size"] = animation["output_size"] = _int_slider(
+        arguments["output_size"] = animation["output_size"] = int_slider(
             state.OUTPUT_SIZE, 1, max(12, length + 4), min(5, length), notices
         )
     if state.KERNEL_SIZE in wanted:
-        arguments["kernel_size"] = animation["kernel_size"] = _int_slider(state.KERNEL_SIZE, 1, 10, 2, notices)
-        arguments["stride"] = animation["stride"] = _stride(notices)
+        arguments["kernel_size"] = animation["kernel_size"] = int_slider(state.KERNEL_SIZE, 1, 10, 2, notices)
+        arguments["stride"] = animation["stride"] = stride_slider(notices)
     for key, low, high, default in ((state.PADDING, 0, 5, 0), (state.DILATION, 1, 5, 1)):
         if key in wanted:
-            arguments[key] = animation[key] = _int_slider(key, low, high, default, notices)
+            arguments[key] = animation[key] = int_slider(key, low, high, default, notices)
     for key, default in ((state.CEIL_MODE, False), (state.COUNT_INCLUDE_PAD, True), (state.RETURN_INDICES, False)):
         if key in wanted:
-            arguments[key] = _flag(key, default, notices)
+            arguments[key] = flag(key, default, notices)
             if key != state.RETURN_INDICES:
                 animation[key] = arguments[key]
     return Controls(kind=kind, call=PoolCall(function, arguments), animation=animation, notices=notices)
 
 
-def _size_text(key: str, default: str, notices: list[str], *, allow_none: bool = False,
+def size_text(key: str, default: str, notices: list[str], *, allow_none: bool = False,
                allow_none_items: bool = False, label: str | None = None):  # fmt: skip
     """A torch size argument typed as Python would: ``2`` or ``2, 3`` (bound to ``?key=2,3``)."""
     raw = _raw_query(key)
@@ -155,35 +155,35 @@ def pooling_controls_2d(functions: tuple[str, ...] = ("max", "avg", "lp", "adapt
     """Sidebar for 2-D pooling: every torch parameter, tuples typed as ``2, 3`` for (H, W)."""
     notices: list[str] = []
     names = tuple(f"{kind}_pool2d" for kind in functions)
-    function = _choice(state.FUNCTION, names, names[0], notices, widget=st.radio)
+    function = choice(state.FUNCTION, names, names[0], notices, widget=st.radio)
     kind = function.removesuffix("_pool2d")
     st.caption(KIND_LABELS[kind] + " · sizes are an int k, meaning (k, k), or a pair H, W")
     wanted = PARAMETERS[kind]
     arguments: dict = {}
     animation: dict = {}
     if state.NORM_TYPE in wanted:
-        norm = _choice(state.NORM_TYPE, NORM_TYPES, "2", notices)
+        norm = choice(state.NORM_TYPE, NORM_TYPES, "2", notices)
         value = float(norm)
         arguments["norm_type"] = animation["norm_type"] = int(value) if value.is_integer() else value
     if state.OUTPUT_SIZE in wanted:
-        arguments["output_size"] = animation["output_size"] = _size_text(
+        arguments["output_size"] = animation["output_size"] = size_text(
             state.OUTPUT_SIZE, "2", notices, allow_none_items=True
         )
     if state.KERNEL_SIZE in wanted:
-        arguments["kernel_size"] = animation["kernel_size"] = _size_text(state.KERNEL_SIZE, "2", notices)
-        arguments["stride"] = animation["stride"] = _size_text(
+        arguments["kernel_size"] = animation["kernel_size"] = size_text(state.KERNEL_SIZE, "2", notices)
+        arguments["stride"] = animation["stride"] = size_text(
             state.STRIDE, "None", notices, allow_none=True, label="stride (None = kernel_size)"
         )
     for key, default in ((state.PADDING, "0"), (state.DILATION, "1")):
         if key in wanted:
-            arguments[key] = animation[key] = _size_text(key, default, notices)
+            arguments[key] = animation[key] = size_text(key, default, notices)
     for key, default in ((state.CEIL_MODE, False), (state.COUNT_INCLUDE_PAD, True), (state.RETURN_INDICES, False)):
         if key in wanted:
-            arguments[key] = _flag(key, default, notices)
+            arguments[key] = flag(key, default, notices)
             if key != state.RETURN_INDICES:
                 animation[key] = arguments[key]
     if state.DIVISOR_OVERRIDE in wanted:
-        divisor = _size_text(state.DIVISOR_OVERRIDE, "None", notices, allow_none=True,
+        divisor = size_text(state.DIVISOR_OVERRIDE, "None", notices, allow_none=True,
                              label="divisor_override (None = the window's count)")  # fmt: skip
         if isinstance(divisor, tuple):
             st.error("divisor_override takes one whole number (or None).", icon="✋")
