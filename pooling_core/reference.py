@@ -154,3 +154,19 @@ def torch_repr(array: np.ndarray) -> str:
             [2., 0.]])
     """
     return repr(_to_torch(np.asarray(array)))
+
+
+def torch_module_call(name: str, input: np.ndarray, **kwargs):
+    """Build the ``torch.nn`` module for ``name`` with these keyword arguments and apply it.
+
+    >>> x = np.array([[[1.0, 4.0, -1.0, 0.0]]], dtype=np.float32)
+    >>> torch_module_call("max_pool1d", x, kernel_size=2)
+    array([[[4., 0.]]], dtype=float32)
+    """
+    from .codegen import MODULES  # noqa: PLC0415 - keeps module import order simple
+
+    torch = _torch()
+    module_name, _ = MODULES[name]
+    module = getattr(torch.nn, module_name)(**kwargs)
+    with torch.no_grad():
+        return _to_numpy(module(_to_torch(input)))
