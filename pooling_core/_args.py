@@ -72,10 +72,15 @@ def as_dispatch_flag(value) -> bool:
     return bool(value)
 
 
-def as_input(fn: str, input, ndim: int, dtypes: tuple[np.dtype, ...] = FLOAT_DTYPES):
+def as_input(fn: str, input, ndim: int, dtypes: tuple[np.dtype, ...] = FLOAT_DTYPES, empty_ok: str = "batch"):
     """Check rank and dtype; return ``(array, batched)``.
 
-    ``array`` always has a batch axis: ``(N, C, *spatial)``.
+    ``array`` always has a batch axis: ``(N, C, *spatial)``. Spatial dims are never empty;
+    which other dims may be 0 differs between torch's kernels (``empty_ok``):
+    ``"batch"`` the batch dim of a batched input (max, avg, lp pools); ``"first"`` the first
+    dim, batch or (unbatched) channel (adaptive max, adaptive_avg_pool3d, fractional, unpool);
+    ``"leading"`` any non-spatial dim (adaptive_avg_pool1d/2d); ``"any"`` every dim (an
+    adaptive average to a single cell, which torch computes as a mean).
     """
     if not isinstance(input, np.ndarray):
         raise TypeError(f"{fn}() input must be a numpy array, but got {type(input).__name__}")
@@ -92,10 +97,11 @@ def as_input(fn: str, input, ndim: int, dtypes: tuple[np.dtype, ...] = FLOAT_DTY
             f"{batched_names}, but got an input of shape {tuple(input.shape)}"
         )
     batched = input.ndim == ndim + 2
-    non_batch = input.shape[1:] if batched else input.shape
-    if any(size == 0 for size in non_batch):
+    may_be_empty = {"batch": 1 if batched else 0, "first": 1, "leading": input.ndim - ndim, "any": input.ndim}[empty_ok]
+    if any(size == 0 for size in input.shape[may_be_empty:]):
+        which = {"batch": "the batch size", "first": "the first dim", "leading": "the batch and channel sizes"}
         raise ValueError(
-            f"{fn}() expected non-empty channel and spatial dimensions (only the batch size may "
+            f"{fn}() expected non-empty channel and spatial dimensions (only {which[empty_ok]} may "
             f"be 0), but got an input of shape {tuple(input.shape)}"
         )
     return (input if batched else input[None]), batched

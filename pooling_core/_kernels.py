@@ -214,7 +214,9 @@ def _max_kernel(source, steps, out):
 
 
 def _sum_kernel(source, steps, out):
-    _separable(np.add, 0, source, steps, out)
+    # inf + -inf = NaN is the answer (torch's too); the warning would fire in worker threads.
+    with np.errstate(invalid="ignore", over="ignore"):
+        _separable(np.add, 0, source, steps, out)
 
 
 def max_values_strided(batch: np.ndarray, windows: Windows) -> np.ndarray:

@@ -246,6 +246,13 @@ def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
     _args.as_input(fn, input, ndim, _args.FLOAT_DTYPES + _args.INT_DTYPES)  # kind and rank
     max_fn = {1: max_pool1d, 2: max_pool2d, 3: max_pool3d}[ndim]
     avg_fn = {1: avg_pool1d, 2: avg_pool2d, 3: avg_pool3d}[ndim]
+    # torch unpacks exactly ndim kernel sizes in 2-D/3-D (so a 1-tuple is not broadcast) and,
+    # for a finite norm_type, multiplies by a 1-D kernel_size itself (so it must be an int).
+    if ndim > 1 and isinstance(kernel_size, (tuple, list)) and len(kernel_size) != ndim:
+        raise ValueError(
+            f"{fn}() kernel_size must be an int or a tuple of {ndim} ints, but got {len(kernel_size)} "
+            f"values: {tuple(kernel_size)}"
+        )
     if norm_type == np.inf:
         return max_fn(np.abs(input), kernel_size, stride, 0, 1, ceil_mode)
     if norm_type == -np.inf:
@@ -260,16 +267,9 @@ def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
             f"{fn}() cannot raise integers to the negative power norm_type={norm_type} "
             "(torch: integers to negative integer powers are not allowed)"
         )
-    # torch multiplies by kernel_size itself in 1-D (so it must be an int there) and unpacks
-    # exactly ndim sizes in 2-D/3-D (so a 1-tuple is not broadcast).
     if ndim == 1 and not _args.is_int(kernel_size):
         raise TypeError(
             f"{fn}() kernel_size must be an int, but got {kernel_size!r} ({type(kernel_size).__name__})"
-        )
-    if ndim > 1 and isinstance(kernel_size, (tuple, list)) and len(kernel_size) != ndim:
-        raise ValueError(
-            f"{fn}() kernel_size must be an int or a tuple of {ndim} ints, but got {len(kernel_size)} "
-            f"values: {tuple(kernel_size)}"
         )
     # torch: (sign(a)·relu(|a|) · K)^(1/p) with a = avg_pool(x^p); negatives stay negative.
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # NaN/inf as in torch
@@ -322,15 +322,40 @@ def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 
 
 def _adaptive_setup(fn, ndim, input, output_size):
-    batch, batched = _args.as_input(fn, input, ndim)
     if output_size is None:
         raise TypeError(f"{fn}() output_size must be an int or a tuple of {ndim} ints, but got None")
+    # torch's 2-D/3-D adaptive kernels need all ndim sizes: a 1-tuple is not broadcast.
+    if ndim > 1 and isinstance(output_size, (tuple, list)) and len(output_size) != ndim:
+        raise ValueError(
+            f"{fn}() output_size must be an int or a tuple of {ndim} sizes, but got {len(output_size)} "
+            f"values: {tuple(output_size)}"
+        )
     sizes = _args.as_tuple(fn, "output_size", output_size, ndim, allow_none_items=ndim > 1)
+    batch, batched = _args.as_input(fn, input, ndim, empty_ok=_adaptive_empty_ok(fn, ndim, input, sizes))
     # None keeps that dim's input size.
     sizes = tuple(batch.shape[2 + i] if size is None else size for i, size in enumerate(sizes))
     if any(size < 0 for size in sizes):
         raise ValueError(f"{fn}() output_size must be ≥ 0 in every dim, but got output_size={sizes}")
     return batch, batched, adaptive_windows(batch.shape[2:], sizes)
+
+
+def _adaptive_empty_ok(fn, ndim, input, sizes) -> str:
+    """Which dims torch lets be empty (see ``_args.as_input``)."""
+    if not fn.startswith("adaptive_avg"):
+        return "first"
+    # torch computes an all-ones adaptive average as input.mean(), which takes any empty dim
+    # (an empty window averages to NaN).
+    if _all_ones(input, sizes, ndim):
+        return "any"
+    return "leading" if ndim < 3 else "first"
+
+
+def _all_ones(input, sizes, ndim) -> bool:
+    """True when the output is one cell per plane (``None`` sizes resolved against ``input``)."""
+    spatial = getattr(input, "shape", ())[-ndim:]
+    if len(spatial) != ndim:
+        return False
+    return all((dim if size is None else size) == 1 for size, dim in zip(sizes, spatial, strict=True))
 
 
 def _adaptive_max(fn, ndim, input, output_size, return_indices):
@@ -343,13 +368,25 @@ def _adaptive_max(fn, ndim, input, output_size, return_indices):
 
 
 def _adaptive_avg(fn, ndim, input, output_size):
+    # (torch's Python wrapper asks for rank > ndim only when output_size is a sequence)
+    rank = input.ndim if isinstance(input, np.ndarray) else -1
+    if ndim > 1 and (rank > ndim + 2 or (rank == ndim and _args.is_int(output_size))):
+        sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * ndim
+        if len(sizes) == ndim and _all_ones(input, sizes, ndim):
+            # torch computes a one-cell output as input.mean(last ndim dims, keepdim=True), so
+            # it takes any rank >= ndim: pool as one batch of planes, put the leading dims back.
+            lead, spatial = input.shape[:-ndim], input.shape[-ndim:]
+            planes = input.reshape((1, int(np.prod(lead))) + spatial)
+            result = _adaptive_avg(fn, ndim, planes, (1,) * ndim)
+            return result.reshape(lead + (1,) * ndim)
     batch, batched, windows = _adaptive_setup(fn, ndim, input, output_size)
     result = sum_gather(batch, windows)
     # torch divides once per dim, in order: sum / k_H / k_W.
     for i, axis in enumerate(windows.axes):
         shape = [1] * ndim
         shape[i] = axis.output_size
-        result = divide(result, axis.pool_size.reshape(shape))
+        with np.errstate(invalid="ignore"):  # 0/0: the mean of an empty input is NaN
+            result = divide(result, axis.pool_size.reshape(shape))
     return _unbatch(result, batched)
 
 
@@ -413,7 +450,7 @@ def adaptive_avg_pool3d(input, output_size):
 
 def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_indices, samples, generator):
     return_indices = _args.as_dispatch_flag(return_indices)
-    batch, batched = _args.as_input(fn, input, ndim)
+    batch, batched = _args.as_input(fn, input, ndim, empty_ok="first")
     kernel_size = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
     spatial = batch.shape[2:]
     if output_size is None and output_ratio is None:
@@ -437,8 +474,8 @@ def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_
         if k <= 0:
             raise ValueError(f"{fn}() kernel_size must be greater than zero, but got kernel_size={kernel_size}")
     for o in output_size:
-        if o <= 0:
-            raise ValueError(f"{fn}() output_size must be greater than zero, but got output_size={output_size}")
+        if o < 0:  # 0 gives an empty output, as in torch
+            raise ValueError(f"{fn}() output_size must be non-negative, but got output_size={output_size}")
     names = ("height", "width") if ndim == 2 else ("time", "height", "width")
     for name, size, k, o in zip(names, spatial, kernel_size, output_size, strict=True):
         # torch's 2-D kernel needs o + k - 1 <= L; its 3-D kernel needs o + k - 1 < L.
@@ -527,7 +564,7 @@ def fractional_max_pool3d(
 
 
 def _max_unpool(fn, ndim, input, indices, kernel_size, stride, padding, output_size):
-    batch, batched = _args.as_input(fn, input, ndim)
+    batch, batched = _args.as_input(fn, input, ndim, empty_ok="first")
     if not isinstance(indices, np.ndarray) or indices.dtype != np.int64:
         raise TypeError(f"{fn}() indices must be an int64 numpy array (as returned by return_indices=True)")
     if indices.shape != input.shape:
@@ -544,7 +581,11 @@ def _max_unpool(fn, ndim, input, indices, kernel_size, stride, padding, output_s
     if output_size is None:
         sizes = default
     else:
-        sizes = tuple(output_size)
+        if not isinstance(output_size, (tuple, list)) or not all(_args.is_int(size) for size in output_size):
+            raise TypeError(
+                f"{fn}() output_size must be a tuple of {ndim} (or {ndim + 2}) ints, but got {output_size!r}"
+            )
+        sizes = tuple(int(size) for size in output_size)
         if len(sizes) == ndim + 2:
             sizes = sizes[2:]
         if len(sizes) != ndim:

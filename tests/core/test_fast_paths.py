@@ -1,0 +1,150 @@
+"""The strided fast paths equal the gather-and-reduce definition.
+
+Max (values and indices) bit for bit, NaN, ±0, ties, -inf and integer extremes included. Sums:
+bit for bit wherever the sum is exact in any order (integers, and floats holding small
+integers), and within a few ulp for arbitrary floats (the fast path adds in a different order).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pooling_core import _kernels, reference
+from pooling_core.geometry import output_size, sliding_windows
+from tests.core.inputs import make_input, pool_input
+
+DTYPES = (np.float32, np.float64, np.int8, np.uint8, np.int16, np.int32, np.int64)
+
+
+def _same_bits(ours, theirs):
+    assert ours.shape == theirs.shape and ours.dtype == theirs.dtype, (
+        ours.shape,
+        theirs.shape,
+        ours.dtype,
+        theirs.dtype,
+    )
+    same = reference.same_bits(ours, theirs)
+    assert same.all(), f"{int((~same).sum())} cells differ, e.g. {ours[~same][:5]} vs {theirs[~same][:5]}"
+
+
+def check_case(batch, windows, exact_sums):
+    values, indices = _kernels.max_reduce_gather(batch, windows)
+    _same_bits(_kernels.max_values_strided(batch, windows), values)
+    fast_values, fast_indices = _kernels.max_with_indices_strided(batch, windows)
+    _same_bits(fast_values, values)
+    _same_bits(fast_indices, indices)
+    with np.errstate(invalid="ignore", over="ignore"):
+        total = _kernels.sum_gather(batch, windows)
+        fast_total = _kernels.sum_strided(batch, windows)
+    if exact_sums or batch.dtype.kind != "f":
+        _same_bits(fast_total, total)
+    else:
+        assert fast_total.shape == total.shape and fast_total.dtype == total.dtype
+        # rounding errors of a K-term sum are relative to the largest term times K
+        scale = float(np.max(np.abs(batch[np.isfinite(batch)]), initial=1.0)) * int(np.prod(windows.window_shape))
+        near = reference.close(fast_total, total, scale)
+        assert near.all(), f"sums differ: {fast_total[~near][:5]} vs {total[~near][:5]}"
+
+
+def _sums_are_exact(batch) -> bool:
+    """Small integers (and ±inf, NaN) add up to the same bits in any order."""
+    if batch.dtype.kind != "f":
+        return True
+    finite = batch[np.isfinite(batch)]
+    return bool(np.all(finite % 1 == 0) and np.all(np.abs(finite) < 1024))
+
+
+def sliding_grid(ndim):
+    per_axis = list(itertools.product(range(1, 7), range(1, 4), range(1, 4), range(0, 2), (1, 2)))
+    rng = np.random.default_rng(ndim)
+    picks = rng.integers(0, len(per_axis), size=(1500, ndim))
+    for case, row in enumerate(picks):
+        axes = [per_axis[i] for i in row]
+        ceil = bool(case % 2)
+        if any(p > k // 2 or output_size(L, k, s, p, d, ceil) <= 0 for L, k, s, p, d in axes):
+            continue
+        yield case, tuple(zip(*axes, strict=True)), ceil
+
+
+@pytest.mark.parametrize("ndim", [1, 2, 3])
+def test_fast_paths_equal_gather_on_a_grid(ndim):
+    rng = np.random.default_rng(10 + ndim)
+    count = 0
+    for case, (spatial, k, s, p, d), ceil in sliding_grid(ndim):
+        windows = sliding_windows(spatial, k, s, p, d, ceil)
+        dtype = DTYPES[case % len(DTYPES)]
+        lead = ((0, 1, 2)[case % 3], 1 + case % 2)
+        batch = make_input(rng, lead + spatial, dtype, extremes=case % 4 == 0)
+        check_case(batch, windows, exact_sums=_sums_are_exact(batch))
+        count += 1
+    assert count > 300
+
+
+@pytest.mark.parametrize("ndim", [1, 2, 3])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fast_paths_equal_gather_hypothesis(ndim, data):
+    spatial, ks, ss, ps, ds = [], [], [], [], []
+    for _ in range(ndim):
+        k = data.draw(st.integers(1, 4))
+        ks.append(k)
+        ss.append(data.draw(st.integers(1, 4)))
+        ps.append(data.draw(st.integers(0, k // 2)))
+        ds.append(data.draw(st.integers(1, 3)))
+        spatial.append(data.draw(st.integers(1, 8)))
+    ceil = data.draw(st.booleans())
+    if any(output_size(*axis, ceil) <= 0 for axis in zip(spatial, ks, ss, ps, ds, strict=True)):
+        return
+    dtypes = ("float32", "float64", "int8", "uint8", "int16", "int32", "int64")
+    x = data.draw(pool_input(ndim, spatial, dtypes))
+    batch = x if x.ndim == ndim + 2 else x[None]
+    windows = sliding_windows(tuple(spatial), tuple(ks), tuple(ss), tuple(ps), tuple(ds), ceil)
+    check_case(batch, windows, exact_sums=_sums_are_exact(batch))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int16])
+def test_fast_paths_equal_gather_on_a_large_job(dtype):
+    """Big enough for the two-thread split (see _kernels.PARALLEL_MIN_OUTPUTS)."""
+    rng = np.random.default_rng(7)
+    for lead, spatial in (((2, 3), (130, 131)), ((1, 1), (300, 301))):
+        batch = make_input(rng, lead + spatial, dtype, extremes=True)
+        windows = sliding_windows(spatial, (3, 2), (1, 1), (1, 0), (1, 2), True)
+        assert np.prod(lead + windows.output_shape) >= _kernels.PARALLEL_MIN_OUTPUTS
+        check_case(batch, windows, exact_sums=_sums_are_exact(batch))
+
+
+def test_large_one_dimensional_job_splits_along_space():
+    """One sample, one channel: the split must cut the spatial axis without losing a window."""
+    rng = np.random.default_rng(8)
+    batch = make_input(rng, (1, 1, 200_001), np.float64)
+    windows = sliding_windows((200_001,), (4,), (1,), (2,), (3,), True)
+    check_case(batch, windows, exact_sums=False)
+
+
+def test_signed_zero_ties_in_the_fast_path():
+    """np.maximum's SIMD loops may return either zero on a ±0 tie; torch keeps the first."""
+    rng = np.random.default_rng(9)
+    for _ in range(50):
+        batch = rng.choice(np.array([0.0, -0.0, -1.0], dtype=np.float32), size=(2, 3, 67))
+        windows = sliding_windows((67,), (3,), (1,), (1,), (1,), False)
+        check_case(batch, windows, exact_sums=True)
+
+
+def test_sum_of_negative_zeros_is_positive_zero():
+    batch = np.full((1, 1, 4), -0.0, dtype=np.float64)
+    windows = sliding_windows((4,), (2,), (2,), (0,), (1,), False)
+    assert not np.signbit(_kernels.sum_strided(batch, windows)).any()
+    assert not np.signbit(_kernels.sum_gather(batch, windows)).any()
+
+
+def test_divide_truncates_integers_toward_zero():
+    total = np.array([-9, 9, -9, 9, 7, 0], dtype=np.int64)
+    divisor = np.array([2, 2, -2, -2, 4, -3], dtype=np.int64)
+    # -4.5 -> -4, 4.5 -> 4, 4.5 -> 4, -4.5 -> -4, 1.75 -> 1, 0
+    assert _kernels.divide(total, divisor).tolist() == [-4, 4, 4, -4, 1, 0]
+    assert _kernels.divide(np.array([1.0], np.float32), np.array([3])).dtype == np.float32
