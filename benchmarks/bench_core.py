@@ -55,9 +55,9 @@ def run(rounds: int) -> list[dict]:
         ours = getattr(pc, name)
         theirs = getattr(F, name)
         contenders = {
-            "pooling_core": lambda: ours(x, **kwargs),
-            "torch": lambda: theirs(xt, **kwargs),
-            "copy": lambda: x.copy(),
+            "pooling_core": lambda ours=ours, x=x, kwargs=kwargs: ours(x, **kwargs),
+            "torch": lambda theirs=theirs, xt=xt, kwargs=kwargs: theirs(xt, **kwargs),
+            "copy": lambda x=x: x.copy(),
         }
         # Check equality once, so a fast wrong answer cannot pass.
         result, expected = ours(x, **kwargs), theirs(xt, **kwargs)
@@ -92,7 +92,7 @@ def main() -> None:
     args = parser.parse_args()
     rounds = 5 if args.quick else 25
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}; {rounds} rounds")
-    print(f"| case | pooling_core ms | torch ms | copy ms | core/torch | core/copy |")
+    print("| case | pooling_core ms | torch ms | copy ms | core/torch | core/copy |")
     print("|---|---:|---:|---:|---:|---:|")
     for row in run(rounds):
         print(

@@ -20,7 +20,11 @@ state lives in its URL, so a copied link reproduces what is on screen.
 )
 st.subheader("The lecture, slide by slide")
 SLIDES = [
-    ("pages/pool_1d.py", "📏", "Max and average pooling over non-overlapping blocks: 1 4 -1 0 2 -2 1 3 3 1 → 4 0 2 3 3"),
+    (
+        "pages/pool_1d.py",
+        "📏",
+        "Max and average pooling over non-overlapping blocks: 1 4 -1 0 2 -2 1 3 3 1 → 4 0 2 3 3",
+    ),
     ("pages/channels.py", "🧱", "Each channel of each sample pooled separately: an N×C×H×W tensor"),
     ("pages/invariance.py", "🔀", "Invariance to permutations inside a cell, pseudo-invariance to local translations"),
     ("pages/torch_api.py", "🔥", "F.max_pool2d's signature, stride and padding defaults, nn.MaxPool2d"),

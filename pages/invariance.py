@@ -1,9 +1,60 @@
-"""Placeholder: being built (issue 4)."""
+"""Invariance lab (slide 4): pooling forgets where in a cell a value was, and so it half-forgets
+small shifts."""
 
 import streamlit as st
 
+from ui import invariance, invariance_view, panels
 from ui.frame import use_router
 
 use_router()  # before anything is drawn: see ui.frame
 
-st.title("Coming soon")
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def sample_image(name: str):
+    return invariance.sample_image(name)
+
+
+st.title("Invariance")
+st.markdown(
+    "> Pooling provides invariance to any permutation inside one of the cell. More practically, it provides a "
+    "pseudo-invariance to deformations that result into local translations. — slide 4\n\n"
+    "Here every pooling is non-overlapping (`stride = kernel_size`, the default), so each output reads its own "
+    "cell of `kernel_size × kernel_size` inputs (outlined in blue)."
+)
+notice_area = st.container()
+with st.sidebar:
+    st.header("Parameters")
+    settings = invariance_view.sidebar_controls()
+panels.show_notices_in(notice_area, settings.notices)
+k = settings.kernel_size
+grid = invariance.grid_preset(settings.preset, settings.seed, k)
+
+st.header("1 · Permutation inside a cell")
+st.markdown(
+    "Shuffle the values inside each cell: the maximum of a cell and its mean do not depend on where each value "
+    "sits, so both outputs stay the same. Shuffle across cells and values change cells: the outputs change."
+)
+invariance_view.permutation_section(grid, k, settings.seed)
+
+st.header("2 · Translation")
+st.markdown(
+    f"Shift the input {settings.direction} by **t = {settings.shift}** pixels (sidebar), filling the vacated "
+    f"cells with “{settings.fill}” (dashed). Outputs that changed are marked red; the curve counts the "
+    "unchanged ones for every shift from 0 to 2 × kernel_size. *No pooling* compares the raw input cells."
+)
+st.subheader("On the grid")
+invariance_view.translation_section("grid", grid, settings)
+image = sample_image(settings.sample)
+st.subheader("On an image")
+st.caption(f"{settings.sample} (sidebar: sample), reduced to {image.shape[0]}×{image.shape[1]} grey levels.")
+invariance_view.translation_section("image", image, settings, picture=True)
+
+st.header("Why only *pseudo*-invariant")
+st.markdown(
+    "A max-pooling output survives a shift only if its cell's maximum is still inside the cell and nothing "
+    f"larger moved in. A shift smaller than the cell (t < {k}) keeps the maximum inside only *sometimes* — "
+    "when it sat far enough from the edge it moves towards — so on a textured input max's curve drops, but not "
+    "to zero. The average moves as soon as one value enters or leaves the cell (unless they happen to be equal). "
+    f"At t = {k} every value has moved one whole cell over: the output moves with it (equivariance) instead of "
+    "staying the same."
+)

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import functional
+from . import functional, geometry
 from ._args import as_stride, as_tuple
-from . import geometry
 from .geometry import CELL_INPUT, CELL_OVERHANG, CELL_PADDING, Windows, adaptive_windows, sliding_windows
 
 KINDS = ("max", "avg", "lp", "adaptive_max", "adaptive_avg")
@@ -189,7 +188,8 @@ def _step(plane, kind, windows: Windows, index, result, indices, count_include_p
                 terms = f"{full}/{len(real)} · ({terms})"
             arithmetic = f"({terms})^(1/{fmt(norm_type)}) = {fmt(out_value)}"
     else:
-        counted = [v for v, k in zip(values, kinds, strict=True) if k == CELL_INPUT or (k == CELL_PADDING and count_include_pad)]
+        counts = (CELL_INPUT, CELL_PADDING) if count_include_pad else (CELL_INPUT,)
+        counted = [v for v, k in zip(values, kinds, strict=True) if k in counts]
         if kind == "adaptive_avg":
             counted = real
         divisor = divisor_override if divisor_override is not None else len(counted)
@@ -200,7 +200,8 @@ def _step(plane, kind, windows: Windows, index, result, indices, count_include_p
     where = ", ".join(_position_text(p) for p, k in zip(positions, kinds, strict=True) if k == CELL_INPUT)
     padded = sum(1 for k in kinds if k == CELL_PADDING)
     overhang = sum(1 for k in kinds if k == CELL_OVERHANG)
-    sentence = f"Output {_position_text(index)}: the window reads input cell{'s' if len(real) != 1 else ''} {where or 'none'}"
+    plural = "s" if len(real) != 1 else ""
+    sentence = f"Output {_position_text(index)}: the window reads input cell{plural} {where or 'none'}"
     if padded:
         sentence += f" and {padded} padding cell{'s' if padded != 1 else ''} ({'−∞' if is_max else '0'})"
     if overhang:

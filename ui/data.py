@@ -186,7 +186,8 @@ def parse_grid(text: str, max_side: int = 32) -> np.ndarray:
             raise ValueError(f"Row {i + 1}: {error}") from None
     widths = {len(row) for row in parsed}
     if len(widths) != 1:
-        raise ValueError(f"The rows have different lengths ({', '.join(str(len(r)) for r in parsed)}); a grid needs equal rows.")
+        lengths = ", ".join(str(len(row)) for row in parsed)
+        raise ValueError(f"The rows have different lengths ({lengths}); a grid needs equal rows.")
     if len(parsed) > max_side:
         raise ValueError(f"The grid has {len(parsed)} rows; this page takes at most {max_side}.")
     return np.array(parsed)

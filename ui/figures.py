@@ -126,7 +126,8 @@ def window_figure(
         for position, kind in zip(s.cells, s.kinds, strict=True):
             shapes.append(
                 _cell(
-                    input_axes, *_as_2d(position), line=dict(color=WINDOW_COLOURS[kind], width=4, dash=WINDOW_DASH[kind]),
+                    input_axes, *_as_2d(position),
+                    line=dict(color=WINDOW_COLOURS[kind], width=4, dash=WINDOW_DASH[kind]),
                     fillcolor="rgba(29, 78, 216, 0.12)",
                 )  # fmt: skip
             )
@@ -226,7 +227,8 @@ def _edges(centres: np.ndarray) -> np.ndarray:
     if len(centres) == 1:
         return np.array([centres[0] - 0.5, centres[0] + 0.5])
     middles = (centres[1:] + centres[:-1]) / 2
-    return np.concatenate([[centres[0] - (middles[0] - centres[0])], middles, [centres[-1] + (centres[-1] - middles[-1])]])
+    first, last = centres[0] - (middles[0] - centres[0]), centres[-1] + (centres[-1] - middles[-1])
+    return np.concatenate([[first], middles, [last]])
 
 
 def _label(index: tuple[int, ...]) -> str:

@@ -12,7 +12,8 @@ def _load_preset() -> None:
     name = st.session_state[state.PRESET]
     seed = int(st.session_state.get(state.SEED, 0))
     st.session_state[state.X] = data.format_sequence(data.preset_sequence(name, seed))
-    st.session_state[state.LOADED_NOTES] = [f"Loaded the preset “{name}”" + (f" (seed {seed})." if name != "lecture" else ".")]
+    seeded = f" (seed {seed})." if name != "lecture" else "."
+    st.session_state[state.LOADED_NOTES] = [f"Loaded the preset “{name}”{seeded}"]
 
 
 def _load_csv() -> None:

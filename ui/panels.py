@@ -49,7 +49,9 @@ def output_size_formula(call: PoolCall, spatial: tuple[int, ...]) -> list[str]:
         value = arguments.get(name, default)
         if value is None:
             return None
-        return tuple(value) * (ndim if len(tuple(value)) == 1 else 1) if isinstance(value, (tuple, list)) else (value,) * ndim
+        if isinstance(value, (tuple, list)):
+            return tuple(value) * (ndim if len(value) == 1 else 1)
+        return (value,) * ndim
 
     kernel = per_axis("kernel_size", 1)
     stride = per_axis("stride", None) or kernel
