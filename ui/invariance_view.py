@@ -17,11 +17,7 @@ from pooling_core.animation import fmt
 from ui import controls, state
 from ui import invariance as inv
 
-# Session-state keys (also the query-parameter names) of this page, beside ui.state's.
-SHIFT = "shift"
-DIRECTION = "direction"
-FILL = "fill"
-SAMPLE = "sample"
+SHIFT, DIRECTION, FILL, SAMPLE = state.SHIFT, state.DIRECTION, state.FILL, state.SAMPLE
 
 CHANGED_COLOUR = "#dc2626"
 CELL_COLOUR = "#1d4ed8"
