@@ -4,14 +4,16 @@ When is the page ready to look at? Streamlit's DOM attribute `data-test-script-s
 "running" for fast reruns, so it is not a reliable signal. What is reliable: the server sends a
 `script_finished` ForwardMsg over the page's `/_stcore/stream` websocket at the end of every run,
 and during a rerun the elements left from the previous run carry `data-stale="true"` until the
-browser replaces them. So "ready" = one more finished run than before the action, and no stale
-element left.
+browser replaces them, and on a fresh page elements whose code is still loading show as
+`stSkeleton` placeholders. So "ready" = one more finished run than before the action, and no
+stale element or placeholder left. Plotly charts draw later still: see `wait_for_plotly`.
 
 `watch_page` (called by the `page` fixture) records what the helpers need on the page itself:
 
 - `page.requested_urls`: every URL the page's context requested;
 - `page.external_requests`: those that went to a host other than 127.0.0.1/localhost;
-- `page.script_runs`: the status name of each `script_finished` message, in order.
+- `page.script_runs`: the status name of each `script_finished` message, in order;
+- `page.message_types`: the type of every ForwardMsg received (e.g. `page_not_found`).
 
 Usage in a test (fixtures from tests/e2e/conftest.py)::
 
@@ -21,8 +23,16 @@ Usage in a test (fixtures from tests/e2e/conftest.py)::
         assert_no_exception(page)
 """
 
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, WebSocket
@@ -30,10 +40,96 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 RUN_TIMEOUT_S = 30.0
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SERVER_START_TIMEOUT_S = 60.0
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+# Chromium contacts Google endpoints on its own whatever the flags. A dead proxy that bypasses
+# localhost keeps the tests offline; the app's own requests still reach the local server.
+OFFLINE_PROXY = {"server": "http://127.0.0.1:9", "bypass": "127.0.0.1,localhost"}
 
 # A run cut short because a newer rerun request arrived is followed by that newer run:
 # wait for the newer one instead.
 _INTERRUPTED = "FINISHED_EARLY_FOR_RERUN"
+# Drawn: no element left from the previous run, and no placeholder for an element whose code the
+# browser is still loading (a fresh page shows `stSkeleton` boxes for code blocks and charts for
+# a second or two after its first run has finished).
+_DRAWN = """() => document.querySelector('[data-stale="true"]') === null
+    && document.querySelector('[data-testid="stSkeleton"]') === null"""
+
+
+class ServerStartError(RuntimeError):
+    """The Streamlit server did not become healthy."""
+
+
+def find_chromium() -> str | None:
+    """POOLING_LAB_CHROMIUM if set (None when it is not executable), else `chromium` on PATH."""
+    override = os.environ.get("POOLING_LAB_CHROMIUM")
+    if override:
+        return override if os.access(override, os.X_OK) else None
+    return shutil.which("chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def is_healthy(base_url: str) -> bool:
+    # No proxy: an HTTP(S)_PROXY in the environment must not swallow requests to localhost.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(f"{base_url}/_stcore/health", timeout=2) as response:
+            return response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def streamlit_server_process(log_path: Path, timeout_s: float = SERVER_START_TIMEOUT_S) -> Iterator[str]:
+    """Run `streamlit run app.py` on a free local port; yield its base URL; stop it afterwards.
+
+    Raises ServerStartError (with the server log) if it does not become healthy in time.
+    """
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+        # Tests never edit sources; watching them only costs CPU.
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while not is_healthy(base_url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise ServerStartError(
+                    f"Streamlit did not become healthy at {base_url} "
+                    f"(exit code {server.poll()}). Its log:\n{Path(log_path).read_text()}"
+                )
+            time.sleep(0.2)
+        yield base_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def watch_page(page: Page) -> None:
@@ -41,6 +137,7 @@ def watch_page(page: Page) -> None:
     page.requested_urls = []
     page.external_requests = []
     page.script_runs = []
+    page.message_types = []
 
     def on_request(request) -> None:
         page.requested_urls.append(request.url)
@@ -53,6 +150,7 @@ def watch_page(page: Page) -> None:
         if isinstance(payload, str):  # Streamlit's messages are binary protobufs
             return
         message = ForwardMsg.FromString(payload)
+        page.message_types.append(message.WhichOneof("type"))
         if message.WhichOneof("type") == "script_finished":
             status = ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)
             page.script_runs.append(status)
@@ -89,6 +187,21 @@ def assert_no_exception(page: Page) -> None:
         raise AssertionError("The app shows an exception:\n" + exceptions.first.inner_text())
 
 
+def wait_for_plotly(page: Page, timeout_s: float = RUN_TIMEOUT_S) -> None:
+    """Wait until every Plotly chart on the page has been drawn (Streamlit loads Plotly lazily,
+    so a chart can appear a second or more after its run finished)."""
+    page.wait_for_function(
+        """() => {
+            const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+            return charts.length > 0 && charts.every(chart => {
+                const plot = chart.querySelector('.js-plotly-plot');
+                return plot && plot._fullLayout && plot.querySelector('.main-svg');
+            });
+        }""",
+        timeout=timeout_s * 1000,
+    )
+
+
 def _completed_runs(page: Page) -> int:
     return sum(status != _INTERRUPTED for status in page.script_runs)
 
@@ -104,6 +217,4 @@ def _wait_until_settled(page: Page, runs_before: int, timeout_s: float, doing: s
         # Playwright delivers websocket events only while it is called; a short wait pumps them.
         page.wait_for_timeout(20)
     remaining_ms = max(deadline - time.monotonic(), 1.0) * 1000
-    page.wait_for_function(
-        "() => document.querySelector('[data-stale=\"true\"]') === null", timeout=remaining_ms
-    )
+    page.wait_for_function(_DRAWN, timeout=remaining_ms)

@@ -1,0 +1,513 @@
+"""How fast the app answers a parameter change in a real browser, and how much it sends.
+
+    python benchmarks/bench_app.py                          # /pool_1d
+    python benchmarks/bench_app.py --page pool_2d --page images
+    python benchmarks/bench_app.py --changes 40 --base-url http://127.0.0.1:8501
+
+For each page, in headless Chromium (Debian's `chromium`, offline like the browser tests):
+
+* **Latency** of a parameter change: from the key press (or click) to the updated view, which
+  is: the run's `script_finished` ForwardMsg has arrived on the page's websocket, no element
+  of the previous run is left (`data-stale`), no element is still a loading placeholder, and the
+  page's text (main column: output numbers, formula, step) differs from before. Measured for
+  ≥ 20 keyboard changes of the `kernel_size` slider (alternating → and ←), for clicks cycling
+  through the `function` radio, and for clicks on the `return_indices` toggle (a rerun that
+  leaves the figure unchanged: what the rest of the page costs). Also reported: when the
+  browser sent its rerun request, when `script_finished` arrived, and when the Plotly chart had
+  been redrawn (a new `_fullLayout`). Times are taken in Python, polling the page every
+  ~2-5 ms, so they carry that much granularity; websocket events reach Python only when the
+  browser reports them, so a busy renderer delays the `script_finished` column too.
+* **Server only**: the same slider changes sent by a websocket client that speaks Streamlit's
+  protocol, without a browser, timed to `script_finished`: what the server costs alone.
+* **Payload** of the default view on a fresh browser context: total bytes of the ForwardMsgs
+  received over the websocket (as decoded by the browser, i.e. after permessage-deflate, if
+  negotiated), the length of each Plotly chart's spec JSON (the `plotly_chart` element of the
+  Delta), how much of it is animation frames, and the deflated size of the spec as an estimate
+  of the bytes on the wire.
+
+Targets (see the README): median latency ≤ 150 ms, figure payload ≤ 300 KB. The script prints a
+markdown table per page and exits non-zero if a target is missed (with --strict).
+
+Other pages: every option has a default that fits the pages built on `ui.controls`
+(`kernel_size` slider or text input, `function` radio, `return_indices` toggle); override
+with --control, --radio, --toggle, or set a key to `none` to skip that measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+
+from tests.e2e.streamlit_page import (  # noqa: E402
+    CHROMIUM_ARGS,
+    LOCAL_HOSTS,
+    OFFLINE_PROXY,
+    find_chromium,
+    streamlit_server_process,
+    wait_for_plotly,
+)
+
+TARGET_MEDIAN_MS = 150.0
+TARGET_PAYLOAD_BYTES = 300 * 1024
+RUN_TIMEOUT_S = 30.0
+CHART_REDRAW_TIMEOUT_S = 2.0  # after the updated view; a chart that did not change is not waited for
+
+# Everything the page shows as text in its main column, plus each image's source length (so
+# image pages change their signature too). Compared before and after an action.
+_SIGNATURE = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!main) return '';
+    const images = [...main.querySelectorAll('img')].map(img => img.src.length).join(',');
+    return main.innerText + '|' + images;
+}"""
+_DRAWN = f"""(before) => document.querySelector('[data-stale="true"]') === null
+    && document.querySelector('[data-testid="stSkeleton"]') === null
+    && ({_SIGNATURE.strip()})() !== before"""
+_REMEMBER_CHART = """() => {
+    const plot = document.querySelector('.js-plotly-plot');
+    window.__benchLayout = plot ? plot._fullLayout : null;
+    return !!plot;
+}"""
+_CHART_REDRAWN = """() => {
+    const plot = document.querySelector('.js-plotly-plot');
+    return !!(plot && plot._fullLayout && plot._fullLayout !== window.__benchLayout);
+}"""
+
+
+@dataclass
+class Recorder:
+    """What arrives on the page's Streamlit websocket."""
+
+    finished: list[float] = field(default_factory=list)  # perf_counter at each script_finished
+    sent: list[float] = field(default_factory=list)  # perf_counter at each BackMsg the page sent
+    frames: list[bytes] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> None:
+        def on_frame(payload: str | bytes) -> None:
+            if isinstance(payload, str):
+                return
+            self.frames.append(payload)
+            message = ForwardMsg.FromString(payload)
+            if message.WhichOneof("type") == "script_finished":
+                if message.script_finished != ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN:
+                    self.finished.append(time.perf_counter())
+
+        def on_sent(payload: str | bytes) -> None:
+            self.sent.append(time.perf_counter())
+
+        def on_websocket(websocket) -> None:
+            if "/_stcore/stream" in websocket.url:
+                websocket.on("framereceived", on_frame)
+                websocket.on("framesent", on_sent)
+
+        def on_request(request) -> None:
+            parts = urlsplit(request.url)
+            if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS:
+                self.external.append(request.url)
+
+        page.on("websocket", on_websocket)
+        page.context.on("request", on_request)
+
+
+@dataclass
+class Sample:
+    sent_ms: float | None  # the browser sent its rerun request (BackMsg)
+    finished_ms: float
+    view_ms: float
+    chart_ms: float | None
+
+
+def measure(page: Page, recorder: Recorder, action, expect_chart: bool = True) -> Sample:
+    """Run `action` and time the three milestones of the rerun it causes."""
+    before = page.evaluate(_SIGNATURE)
+    has_chart = page.evaluate(_REMEMBER_CHART)
+    runs_before = len(recorder.finished)
+    sent_before = len(recorder.sent)
+    started = time.perf_counter()
+    action()
+    deadline = started + RUN_TIMEOUT_S
+    view_at = None
+    while view_at is None:
+        drawn = page.evaluate(_DRAWN, before)  # also lets Playwright deliver websocket events
+        now = time.perf_counter()
+        if drawn and len(recorder.finished) > runs_before:
+            view_at = now
+        elif now > deadline:
+            finished = len(recorder.finished) > runs_before
+            raise TimeoutError(
+                f"no updated view within {RUN_TIMEOUT_S:.0f} s ("
+                + ("the run finished but the page's text did not change" if finished else "no run finished")
+                + ")"
+            )
+    finished_at = recorder.finished[runs_before]
+    sent_at = recorder.sent[sent_before] if len(recorder.sent) > sent_before else None
+    chart_ms = None
+    if has_chart and expect_chart:
+        chart_deadline = time.perf_counter() + CHART_REDRAW_TIMEOUT_S
+        while time.perf_counter() < chart_deadline:
+            if page.evaluate(_CHART_REDRAWN):
+                chart_ms = (time.perf_counter() - started) * 1000
+                break
+    sent_ms = (sent_at - started) * 1000 if sent_at is not None else None
+    return Sample(sent_ms, (finished_at - started) * 1000, (view_at - started) * 1000, chart_ms)
+
+
+def open_view(page: Page, recorder: Recorder, url: str) -> float:
+    """Open `url`; return seconds until the first run is drawn and its charts have rendered."""
+    started = time.perf_counter()
+    runs_before = len(recorder.finished)
+    page.goto(url, wait_until="domcontentloaded")
+    while len(recorder.finished) <= runs_before:
+        if time.perf_counter() - started > RUN_TIMEOUT_S * 2:
+            raise TimeoutError(f"{url}: the first run did not finish")
+        page.wait_for_timeout(10)
+    page.wait_for_function(
+        "() => document.querySelector('[data-stale=\"true\"]') === null"
+        " && document.querySelector('[data-testid=\"stSkeleton\"]') === null",
+        timeout=RUN_TIMEOUT_S * 1000,
+    )
+    if page.locator('[data-testid="stPlotlyChart"]').count():
+        wait_for_plotly(page)
+    return time.perf_counter() - started
+
+
+def payload(frames: list[bytes]) -> dict:
+    """Sizes of the messages of one page load."""
+    charts = []
+    for raw in frames:
+        message = ForwardMsg.FromString(raw)
+        if message.WhichOneof("type") != "delta" or message.delta.WhichOneof("type") != "new_element":
+            continue
+        element = message.delta.new_element
+        if element.WhichOneof("type") != "plotly_chart":
+            continue
+        spec = element.plotly_chart.spec
+        figure = json.loads(spec)
+        frames_json = json.dumps(figure.get("frames", []), separators=(",", ":"))
+        charts.append(
+            dict(
+                spec_bytes=len(spec.encode()),
+                deflated_bytes=len(zlib.compress(spec.encode(), 6)),
+                frames=len(figure.get("frames", [])),
+                frames_bytes=len(frames_json.encode()),
+                message_bytes=len(raw),
+            )
+        )
+    return dict(total_bytes=sum(len(raw) for raw in frames), messages=len(frames), charts=charts)
+
+
+def server_only(base_url: str, page_name: str, key: str, changes: int, warmup: int) -> list[float] | None:
+    """Rerun times without a browser: a websocket client that speaks Streamlit's protocol sends
+    the same changes of the control `key` (BackMsg ``rerun_script`` with its widget state: a
+    slider's number or a text input's text) and times each until ``script_finished``. What the
+    server alone costs, with no renderer competing for the CPU. None if there is no such control.
+    """
+    from websockets.sync.client import connect  # noqa: PLC0415 - installed with streamlit
+
+    def run(socket, message: BackMsg) -> tuple[float, list[ForwardMsg]]:
+        started = time.perf_counter()
+        socket.send(message.SerializeToString())
+        received = []
+        while True:
+            forward = ForwardMsg.FromString(socket.recv(timeout=RUN_TIMEOUT_S))
+            received.append(forward)
+            if (
+                forward.WhichOneof("type") == "script_finished"
+                and forward.script_finished != ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
+            ):
+                return (time.perf_counter() - started) * 1000, received
+
+    url = base_url.replace("http://", "ws://", 1) + "/_stcore/stream"
+    with connect(url, max_size=None, proxy=None) as socket:
+        first = BackMsg()
+        first.rerun_script.page_name = page_name
+        _, received = run(socket, first)
+        page_hash = control = None
+        for forward in received:
+            kind = forward.WhichOneof("type")
+            if kind == "navigation":
+                pages = [p for p in forward.navigation.app_pages if p.url_pathname == page_name]
+                page_hash = pages[0].page_script_hash if pages else None
+            elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                element = forward.delta.new_element
+                widget_type = element.WhichOneof("type")
+                if widget_type in ("slider", "text_input") and getattr(element, widget_type).id.endswith(f"-{key}"):
+                    control = (widget_type, getattr(element, widget_type))
+        if page_hash is None or control is None:
+            return None
+        widget_type, proto = control
+        if widget_type == "slider":
+            start = int(proto.default[0]) if proto.default else int(proto.min)
+            other = start + 1 if start < int(proto.max) else start - 1
+        else:
+            start = proto.default if proto.HasField("default") else ""
+            other = text_neighbour(start)
+        times = []
+        for i in range(warmup * 2 + changes):
+            value = other if i % 2 == 0 else start
+            message = BackMsg()
+            message.rerun_script.page_script_hash = page_hash
+            message.rerun_script.query_string = f"{key}={value}"
+            widget = message.rerun_script.widget_states.widgets.add()
+            widget.id = proto.id
+            if widget_type == "slider":
+                widget.double_array_value.data.append(value)
+            else:
+                widget.string_value = str(value)
+            elapsed, _ = run(socket, message)
+            if i >= warmup * 2:
+                times.append(elapsed)
+        return times
+
+
+def text_neighbour(text: str) -> str:
+    """Another valid value for a text control holding whole numbers: "2" → "3", "2,3" → "3,4"."""
+    parts = [part.strip() for part in text.replace(";", ",").split(",")]
+    try:
+        return ",".join(str(int(part) + 1) for part in parts)
+    except ValueError:
+        return text + " "
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summarise(label: str, samples: list[Sample]) -> list[str]:
+    views = [s.view_ms for s in samples]
+    finished = [s.finished_ms for s in samples]
+    charts = [s.chart_ms for s in samples if s.chart_ms is not None]
+    sent = [s.sent_ms for s in samples if s.sent_ms is not None]
+
+    def cell(values: list[float]) -> str:
+        return f"{statistics.median(values):.0f} / {percentile(values, 0.95):.0f}" if values else "–"
+
+    verdict = "✅" if statistics.median(views) <= TARGET_MEDIAN_MS else "❌"
+    return [
+        f"| {label} | {len(samples)} | {cell(sent)} | {cell(finished)} "
+        f"| **{statistics.median(views):.0f}** / {percentile(views, 0.95):.0f} | {cell(charts)} "
+        f"| {min(views):.0f}–{max(views):.0f} | {verdict} |"
+    ]
+
+
+def bench_page(browser, base_url: str, args, page_name: str) -> tuple[list[str], bool]:
+    """All measurements of one page; returns markdown lines and whether every target was met."""
+    url = f"{base_url}/{page_name.lstrip('/')}"
+    lines = [f"### /{page_name}", ""]
+    ok = True
+
+    # Payload of the default view, on a fresh context (nothing cached).
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    recorder = Recorder()
+    recorder.attach(page)
+    load_s = open_view(page, recorder, url)
+    sizes = payload(recorder.frames)
+
+    # Latency, on the same page.
+    rows = []
+    exception = page.locator('[data-testid="stException"]')
+    if exception.count():
+        ok = False
+        lines.append(f"❌ the page shows an exception: {exception.first.inner_text()[:300]}")
+
+    def run_scenario(label: str, actions: list, expect_chart: bool = True) -> None:
+        """Time each action (after `args.warmup` untimed ones); add a row, or a line if it failed."""
+        nonlocal ok
+        samples = []
+        try:
+            for i, action in enumerate(actions):
+                sample = measure(page, recorder, action, expect_chart=expect_chart)
+                if i >= args.warmup:
+                    samples.append(sample)
+        except TimeoutError as error:
+            ok = False
+            lines.append(f"❌ {label}: {error} (after {len(samples)} samples)")
+            return
+        rows.extend(summarise(label, samples))
+
+    control_key = None if args.control.lower() == "none" else args.control
+    radio_key = None if args.radio.lower() == "none" else args.radio
+    toggle_key = None if args.toggle.lower() == "none" else args.toggle
+    control = page.locator(f".st-key-{control_key}") if control_key else None
+    if control is not None and control.locator("input[type=range]").count():
+        slider = control.get_by_role("slider")
+        start_value = int(slider.input_value())
+        maximum = int(slider.get_attribute("max"))
+        keys = ("ArrowRight", "ArrowLeft") if start_value < maximum else ("ArrowLeft", "ArrowRight")
+        slider.focus()
+        presses = [keys[i % 2] for i in range(args.changes + args.warmup)]
+        label = f"`{control_key}` slider, keyboard ←/→"
+        run_scenario(label, [lambda key=key: page.keyboard.press(key) for key in presses])
+    elif control is not None and control.locator("input[type=text], textarea").count():
+        box = control.locator("input[type=text], textarea").first
+        values = (text_neighbour(box.input_value()), box.input_value())
+
+        def type_value(value: str) -> None:
+            box.fill(value)
+            box.press("Enter")
+
+        label = f"`{control_key}` text input, typed + Enter ({values[0]} ↔ {values[1]})"
+        run_scenario(label, [lambda i=i: type_value(values[i % 2]) for i in range(args.changes + args.warmup)])
+    elif control_key:
+        lines.append(f"(no `{control_key}` slider or text input on this page: skipped)")
+    if radio_key and page.locator(f".st-key-{radio_key}").count():
+        options = [
+            o.strip() for o in page.locator(f".st-key-{radio_key} [data-testid='stRadioOption']").all_inner_texts()
+        ]
+        count = max(args.changes // 2, len(options)) + args.warmup
+        targets = [
+            page.locator(f".st-key-{radio_key}").get_by_text(options[(i + 1) % len(options)], exact=True)
+            for i in range(count)
+        ]
+        label = f"`{radio_key}` radio, clicks ({len(options)} options in turn)"
+        run_scenario(label, [target.click for target in targets])
+        # back to the first option, so the next scenario finds the page's default controls
+        if page.locator(f".st-key-{radio_key} input[type=radio]").first.is_checked() is False:
+            measure(page, recorder, page.locator(f".st-key-{radio_key}").get_by_text(options[0], exact=True).click)
+    elif radio_key:
+        lines.append(f"(no `{radio_key}` radio on this page: skipped)")
+    if toggle_key and page.locator(f".st-key-{toggle_key}").count():
+        toggle = page.locator(f".st-key-{toggle_key} label").first
+        run_scenario(
+            f"`{toggle_key}` toggle, clicks (figure unchanged)",
+            [toggle.click] * (args.changes // 2 + args.warmup),
+            expect_chart=False,
+        )
+    elif toggle_key:
+        lines.append(f"(no `{toggle_key}` toggle on this page: skipped)")
+    context.close()
+    if control_key:
+        times = server_only(base_url, page_name, control_key, args.changes, args.warmup)
+        if times:
+            rows.append(
+                f"| `{control_key}`, server only (protocol client, no browser) | {len(times)} | – "
+                f"| {statistics.median(times):.0f} / {percentile(times, 0.95):.0f} | – | – "
+                f"| {min(times):.0f}–{max(times):.0f} | |"
+            )
+
+    if rows:
+        lines += [
+            "Latency in ms, median / p95 (target: median ≤ 150 ms for the updated view):",
+            "",
+            "| change | n | BackMsg sent | script_finished | updated view | chart redrawn | range (view) | target |",
+            "|---|---:|---:|---:|---:|---:|---:|:-:|",
+            *rows,
+            "",
+        ]
+        ok &= all("❌" not in row for row in rows)
+        lines += [
+            "BackMsg sent: the browser sent its rerun request; script_finished: the run's last message",
+            "arrived; updated view: drawn, no stale element, text changed; chart redrawn: Plotly drew",
+            "the new figure. All from the key press or click.",
+            "",
+        ]
+    lines += [
+        f"Default view payload (fresh browser context; loaded and drawn in {load_s:.2f} s):",
+        "",
+        "| what | bytes | target |",
+        "|---|---:|:-:|",
+        f"| all websocket messages of the load ({sizes['messages']} ForwardMsgs, decoded) "
+        f"| {sizes['total_bytes']:,} | |",
+    ]
+    for i, chart in enumerate(sizes["charts"]):
+        verdict = "✅" if chart["spec_bytes"] <= TARGET_PAYLOAD_BYTES else "❌"
+        ok &= chart["spec_bytes"] <= TARGET_PAYLOAD_BYTES
+        lines += [
+            f"| Plotly chart {i + 1}: spec JSON | {chart['spec_bytes']:,} | {verdict} ≤ 300 KB |",
+            f"| … of which {chart['frames']} animation frames | {chart['frames_bytes']:,} | |",
+            f"| … spec deflated (≈ wire size with permessage-deflate) | {chart['deflated_bytes']:,} | |",
+        ]
+    if not sizes["charts"]:
+        lines.append("| (no Plotly chart in the default view) | | |")
+    if recorder.external:
+        ok = False
+        lines.append(f"\n❌ requests outside localhost: {recorder.external}")
+    lines.append("")
+    return lines, ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--page", action="append", help="page path, e.g. pool_1d (repeatable; default pool_1d)")
+    parser.add_argument("--changes", type=int, default=20, help="timed slider changes per page (default 20)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed changes first (default 2)")
+    parser.add_argument(
+        "--control",
+        "--slider",
+        default="kernel_size",
+        help="key of the slider (arrow keys) or text input (typed) to change ('none': skip)",
+    )
+    parser.add_argument("--radio", default="function", help="key of the radio to click through ('none': skip)")
+    parser.add_argument(
+        "--toggle", default="return_indices", help="key of a toggle that leaves the figure alone ('none': skip)"
+    )
+    parser.add_argument("--base-url", help="measure an app already running there instead of starting one")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args(argv)
+    if args.changes < 20:
+        parser.error("--changes must be at least 20")
+    pages = args.page or ["pool_1d"]
+    executable = find_chromium()
+    if executable is None:
+        print("no Chromium found: apt-get install chromium, or set POOLING_LAB_CHROMIUM", file=sys.stderr)
+        return 2
+
+    all_ok = True
+    with contextlib.ExitStack() as stack:
+        if args.base_url:
+            base_url = args.base_url.rstrip("/")
+        else:
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            base_url = stack.enter_context(streamlit_server_process(scratch / "server.log"))
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS, proxy=OFFLINE_PROXY
+        )
+        stack.callback(browser.close)
+        # One untimed visit so that the server's first-run costs (import torch, ~1.5 s) are paid.
+        warm = browser.new_context()
+        warm_page = warm.new_page()
+        warm_recorder = Recorder()
+        warm_recorder.attach(warm_page)
+        open_view(warm_page, warm_recorder, f"{base_url}/{pages[0]}")
+        warm.close()
+        machine = platform.processor() or platform.machine()
+        print(
+            f"Pooling Lab app benchmark · {time.strftime('%Y-%m-%d %H:%M')} · {machine} · {os.cpu_count()} CPUs"
+            f" · load {os.getloadavg()[0]:.1f} · Chromium {browser.version} (headless)\n"
+        )
+        for page_name in pages:
+            lines, ok = bench_page(browser, base_url, args, page_name)
+            all_ok &= ok
+            print("\n".join(lines))
+    return 1 if (args.strict and not all_ok) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,207 @@
+"""Screenshots of named views of the app, taken in headless Chromium, for docs/screenshots/.
+
+    python scripts/screenshots.py                    # every view → docs/screenshots/<name>.png
+    python scripts/screenshots.py pool_1d_default    # only the views named
+    python scripts/screenshots.py --list             # the view names and their URLs
+    python scripts/screenshots.py --base-url http://127.0.0.1:8501   # use a running app
+
+It starts `streamlit run app.py` on a free local port (unless --base-url is given), opens each
+view in a fresh browser context (so no state leaks between views), waits until the run has
+finished, every element is drawn and every Plotly chart has rendered, and saves the whole page:
+the viewport is grown to the height of the longer of the main column and the sidebar, because
+Streamlit scrolls inside its main column and a plain full-page screenshot would cut it off.
+
+To add a view, append a `View` to VIEWS: a file name and the URL path with its query string.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+from tests.e2e.streamlit_page import (  # noqa: E402
+    CHROMIUM_ARGS,
+    OFFLINE_PROXY,
+    assert_no_exception,
+    find_chromium,
+    open_app,
+    streamlit_server_process,
+    wait_for_plotly,
+    watch_page,
+)
+
+OUT_DIR = REPO_ROOT / "docs" / "screenshots"
+WIDTH = 1400
+MIN_HEIGHT = 900
+MAX_HEIGHT = 8000  # a runaway page should not make a 100 MB PNG
+
+
+@dataclass(frozen=True)
+class View:
+    name: str  # the PNG's file name, without .png
+    path: str  # URL path and query string, relative to the app's root
+    charts: int | None = None  # Plotly charts to wait for; None = however many the page has
+    note: str = ""  # what the view shows (printed by --list)
+    before: Callable[[Page], None] | None = None  # something to do on the page before the shot
+
+
+def play_for(milliseconds: int) -> Callable[[Page], None]:
+    """Click the first chart's "▶ Play", let it run, then pause it (to see frames, not frame 0)."""
+
+    def action(page: Page) -> None:
+        page.locator(".js-plotly-plot .updatemenu-button", has_text="Play").first.click()
+        page.wait_for_timeout(milliseconds)
+        page.locator(".js-plotly-plot .updatemenu-button", has_text="Pause").first.click()
+        page.wait_for_timeout(100)
+
+    return action
+
+
+VIEWS = [
+    View("home", "", charts=0, note="start page"),
+    View("pool_1d_default", "pool_1d", charts=1, note="the lecture sequence, max_pool1d k=2"),
+    View(
+        "pool_1d_avg_k3_s1_p1_step4",
+        "pool_1d?function=avg_pool1d&kernel_size=3&stride=1&padding=1&step=4",
+        charts=1,
+        note="average pooling with padding, fifth step on screen",
+    ),
+    View("pool_1d_invalid", "pool_1d?kernel_size=2&padding=2", charts=0, note="torch's padding rule broken"),
+    View(
+        "pool_1d_ceil_k3_s2_p1",
+        "pool_1d?kernel_size=3&stride=2&padding=1&ceil_mode=true",
+        charts=1,
+        note="ceil_mode adds a last window",
+    ),
+    View(
+        "pool_1d_ceil_dropped_k4_s3_p2",
+        "pool_1d?kernel_size=4&stride=3&padding=2&ceil_mode=true",
+        charts=1,
+        note="ceil_mode's extra window would start in the padding: torch drops it",
+    ),
+    View(
+        "pool_1d_playing",
+        "pool_1d?kernel_size=3&stride=1",
+        charts=1,
+        note="the animation played for 2 s (1×) and paused",
+        before=play_for(2000),
+    ),
+]
+
+
+def page_height(page: Page) -> int:
+    """Height that shows everything: the longer of the main column and the sidebar."""
+    return page.evaluate(
+        """() => {
+            const heights = [document.documentElement.scrollHeight];
+            for (const id of ['stMain', 'stMainBlockContainer', 'stSidebarContent', 'stSidebarUserContent']) {
+                const element = document.querySelector(`[data-testid="${id}"]`);
+                if (element) heights.push(element.scrollHeight + element.getBoundingClientRect().top);
+            }
+            return Math.ceil(Math.max(...heights));
+        }"""
+    )
+
+
+def wait_for_charts(page: Page, charts: int | None) -> None:
+    present = page.locator('[data-testid="stPlotlyChart"]').count()
+    if charts is not None and present != charts:
+        raise AssertionError(f"expected {charts} Plotly chart(s), found {present}")
+    if present:
+        wait_for_plotly(page)
+
+
+def shoot(browser, base_url: str, view: View, out_dir: Path) -> tuple[Path, int, int, list[str]]:
+    """Open one view in a fresh context and save its PNG; return the path, size and problems."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": MIN_HEIGHT}, device_scale_factor=1)
+    try:
+        page = context.new_page()
+        watch_page(page)
+        open_app(page, base_url, view.path)
+        wait_for_charts(page, view.charts)
+        if view.before is not None:
+            view.before(page)
+        height = min(max(page_height(page), MIN_HEIGHT), MAX_HEIGHT)
+        page.set_viewport_size({"width": WIDTH, "height": height})
+        # Growing the viewport can re-lay-out charts; let them redraw and fonts settle.
+        page.wait_for_timeout(300)
+        if view.charts != 0:
+            wait_for_charts(page, view.charts)
+        page.evaluate("() => document.fonts.ready")
+        height = min(max(page_height(page), MIN_HEIGHT), MAX_HEIGHT)
+        page.set_viewport_size({"width": WIDTH, "height": height})
+        problems = []
+        try:
+            assert_no_exception(page)
+        except AssertionError as error:
+            problems.append(str(error).splitlines()[0])
+        if page.external_requests:
+            problems.append(f"requests outside localhost: {page.external_requests}")
+        path = out_dir / f"{view.name}.png"
+        page.screenshot(path=path, full_page=True)
+        return path, WIDTH, height, problems
+    finally:
+        context.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("names", nargs="*", help="views to shoot (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the views and exit")
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help=f"output folder (default {OUT_DIR})")
+    parser.add_argument("--base-url", help="use an app already running at this URL instead of starting one")
+    args = parser.parse_args(argv)
+
+    if args.list:
+        for view in VIEWS:
+            print(f"{view.name:32} /{view.path:70} {view.note}")
+        return 0
+    unknown = set(args.names) - {view.name for view in VIEWS}
+    if unknown:
+        parser.error(f"unknown view(s): {', '.join(sorted(unknown))}; see --list")
+    views = [view for view in VIEWS if not args.names or view.name in args.names]
+    executable = find_chromium()
+    if executable is None:
+        print("no Chromium found: apt-get install chromium, or set POOLING_LAB_CHROMIUM", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    failures = 0
+    with contextlib.ExitStack() as stack:
+        if args.base_url:
+            base_url = args.base_url.rstrip("/")
+        else:
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            base_url = stack.enter_context(streamlit_server_process(scratch / "server.log"))
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS, proxy=OFFLINE_PROXY
+        )
+        stack.callback(browser.close)
+        for view in views:
+            started = time.perf_counter()
+            path, width, height, problems = shoot(browser, base_url, view, args.out)
+            seconds = time.perf_counter() - started
+            shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
+            print(
+                f"wrote {shown}  {width}×{height}  {path.stat().st_size / 1024:.0f} KB  ({seconds:.1f} s)  /{view.path}"
+            )
+            for problem in problems:
+                failures += 1
+                print(f"  PROBLEM: {problem}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,217 @@
+"""The 1-D page in a real browser: keyboard, URL, animation, upload, and a cold deep link.
+
+What AppTest cannot see is checked here: URL writes by bound widgets, the Plotly animation
+running in the browser, the file chooser, and the first request on a fresh server. Every test
+also checks that no Python exception is shown and (through the `page` fixture) that nothing
+left localhost.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import torch
+import torch.nn.functional as F
+from playwright.sync_api import Page, expect
+
+from tests.e2e.streamlit_page import (
+    assert_no_exception,
+    open_app,
+    streamlit_server_process,
+    wait_for_plotly,
+    wait_for_rerun,
+)
+
+pytestmark = pytest.mark.e2e
+
+LECTURE = [1, 4, -1, 0, 2, -2, 1, 3, 3, 1]
+
+# The code block that follows the "output · shape (…)" label, read as text.
+_CODE_AFTER_LABEL = """(label) => {
+    const containers = [...document.querySelectorAll(
+        '[data-testid="stMain"] [data-testid="stElementContainer"]')];
+    const at = containers.findIndex(c => c.innerText.trim().startsWith(label + ' · shape'));
+    if (at < 0) return null;
+    const code = containers.slice(at + 1).find(c => c.querySelector('[data-testid="stCode"]'));
+    return code ? code.querySelector('code').innerText.trim() : null;
+}"""
+_SLIDER = "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active"
+_CURRENT_VALUE = "() => document.querySelector('.js-plotly-plot .slider-group > text.slider-label')?.textContent"
+
+
+def code_after(page: Page, label: str, *, present: bool = True) -> str | None:
+    """The text of the code block under ``label``.
+
+    The browser may still be drawing a fresh page's elements when its first run has finished,
+    so with ``present`` we wait (up to 10 s) for the block to appear; ``present=False`` reads
+    it at once (for views where it must be absent: wait for something else first).
+    """
+    if present:
+        page.wait_for_function(f"(label) => ({_CODE_AFTER_LABEL})(label) !== null", arg=label, timeout=10_000)
+    return page.evaluate(_CODE_AFTER_LABEL, label)
+
+
+def output_text(page: Page, *, present: bool = True) -> str | None:
+    return code_after(page, "output", present=present)
+
+
+def expected_text(function: str, values, **kwargs) -> str:
+    """torch's output written as the page writes it (integers plain, else 3 significant digits)."""
+    result = getattr(F, function)(torch.tensor([values], dtype=torch.float32), **kwargs)
+    numbers = result[0].tolist()
+    return " ".join(str(int(v)) if float(v).is_integer() else f"{v:.3g}" for v in numbers)
+
+
+def step_line(page: Page) -> str:
+    return page.locator('[data-testid="stMarkdown"]', has_text=re.compile(r"^Step \d+ of \d+\.")).inner_text()
+
+
+def query(page: Page) -> dict[str, str]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    return dict(parse_qsl(urlsplit(page.url).query, keep_blank_values=True))
+
+
+def test_seed_output_then_keyboard_and_radio(page, streamlit_server):
+    open_app(page, streamlit_server, "pool_1d")
+    assert output_text(page) == "4 0 2 3 3"
+    assert code_after(page, "input x") == "1 4 -1 0 2 -2 1 3 3 1"
+    expect(page.get_by_text("matches torch exactly")).to_be_visible()
+
+    slider = page.locator(".st-key-kernel_size").get_by_role("slider")
+    slider.focus()
+    wait_for_rerun(page, lambda: page.keyboard.press("ArrowRight"))
+    assert output_text(page) == expected_text("max_pool1d", LECTURE, kernel_size=3) == "4 2 3"
+    assert query(page).get("kernel_size") == "3"
+    assert slider.input_value() == "3"
+
+    wait_for_rerun(page, lambda: page.keyboard.press("ArrowRight"))
+    assert output_text(page) == expected_text("max_pool1d", LECTURE, kernel_size=4)
+    assert query(page).get("kernel_size") == "4"
+
+    # Back to the default: the parameter leaves the URL.
+    wait_for_rerun(page, lambda: page.keyboard.press("ArrowLeft"))
+    wait_for_rerun(page, lambda: page.keyboard.press("ArrowLeft"))
+    assert output_text(page) == "4 0 2 3 3"
+    assert "kernel_size" not in query(page)
+
+    wait_for_rerun(page, lambda: page.locator(".st-key-function").get_by_text("avg_pool1d", exact=True).click())
+    assert output_text(page) == "2.5 -0.5 0 2 2"
+    assert query(page).get("function") == "avg_pool1d"
+    assert_no_exception(page)
+
+
+def test_play_the_animation_and_step_it(page, streamlit_server):
+    open_app(page, streamlit_server, "pool_1d")
+    wait_for_plotly(page)
+    assert page.evaluate(_SLIDER) == 0
+    assert page.evaluate(_CURRENT_VALUE) == "output 0"
+
+    page.locator(".js-plotly-plot .updatemenu-button", has_text="Play").first.click()
+    # 1× plays a frame every 600 ms; wait for the scrubber to reach the third output.
+    page.wait_for_function(f"() => ({_SLIDER})() >= 2", timeout=10_000)
+    assert page.evaluate(_CURRENT_VALUE) != "output 0"
+    assert_no_exception(page)
+
+    page.locator(".js-plotly-plot .updatemenu-button", has_text="Pause").first.click()
+    assert step_line(page).startswith("Step 1 of 5.")
+    wait_for_rerun(page, lambda: page.get_by_role("button", name="step ▶").click())
+    assert step_line(page).startswith("Step 2 of 5. Output 1")
+    assert query(page).get("step") == "1"
+    wait_for_plotly(page)
+    page.wait_for_function(f"() => ({_SLIDER})() === 1")
+
+    wait_for_rerun(page, lambda: page.get_by_role("button", name="◀ step").click())
+    assert step_line(page).startswith("Step 1 of 5.")
+    assert query(page).get("step") == "0"
+    expect(page.get_by_role("button", name="◀ step")).to_be_disabled()
+    assert_no_exception(page)
+
+
+@pytest.mark.xfail(
+    reason="bug in ui/figures.py: frames animate with redraw=False, which moves shapes but does not "
+    "redraw annotations, so the arithmetic caption stays at step 1 while the window moves",
+)
+def test_arithmetic_caption_follows_the_animation(page, streamlit_server):
+    open_app(page, streamlit_server, "pool_1d?kernel_size=3&stride=1")
+    wait_for_plotly(page)
+    captions = "() => [...document.querySelectorAll('.js-plotly-plot .annotation-text')].map(t => t.textContent)"
+    assert "max(1, 4, −1) = 4" in page.evaluate(captions)
+    page.locator(".js-plotly-plot .updatemenu-button", has_text="Play").first.click()
+    page.wait_for_function(f"() => ({_SLIDER})() >= 2", timeout=10_000)
+    page.locator(".js-plotly-plot .updatemenu-button", has_text="Pause").first.click()
+    active = page.evaluate(_SLIDER)
+    window = LECTURE[active : active + 3]
+    arithmetic = f"max({', '.join(str(v).replace('-', '−') for v in window)}) = {max(window)}"
+    shown = page.evaluate(captions)
+    assert arithmetic in shown, f"at frame {active} the caption should read {arithmetic!r}; it shows {shown}"
+    assert "max(1, 4, −1) = 4" not in shown, f"at frame {active} the caption still shows step 1: {shown}"
+
+
+def test_deep_link_sets_the_whole_state(page, streamlit_server):
+    open_app(page, streamlit_server, "pool_1d?function=avg_pool1d&kernel_size=3&stride=1&padding=1&step=4")
+    expect(page.locator(".st-key-function").get_by_role("radio", name="avg_pool1d", exact=True)).to_be_checked()
+    assert page.locator(".st-key-kernel_size").get_by_role("slider").input_value() == "3"
+    assert page.locator(".st-key-padding").get_by_role("slider").input_value() == "1"
+    assert output_text(page) == expected_text("avg_pool1d", LECTURE, kernel_size=3, stride=1, padding=1)
+    assert step_line(page).startswith("Step 5 of 10.")
+    wait_for_plotly(page)
+    assert page.evaluate(_SLIDER) == 4
+    assert page.evaluate(_CURRENT_VALUE) == "output 4"
+
+    # From there, more changes by keyboard and click: each view is torch's.
+    page.locator(".st-key-stride").get_by_role("slider").focus()
+    wait_for_rerun(page, lambda: page.keyboard.press("ArrowRight"))  # stride 1 → 2
+    avg = dict(kernel_size=3, stride=2, padding=1)
+    assert output_text(page) == expected_text("avg_pool1d", LECTURE, **avg)
+    wait_for_rerun(page, lambda: page.locator(".st-key-ceil_mode label").first.click())
+    assert output_text(page) == expected_text("avg_pool1d", LECTURE, **avg, ceil_mode=True)
+    wait_for_rerun(page, lambda: page.locator(".st-key-count_include_pad label").first.click())
+    assert output_text(page) == expected_text("avg_pool1d", LECTURE, **avg, ceil_mode=True, count_include_pad=False)
+    expected_query = {"function": "avg_pool1d", "kernel_size": "3", "stride": "2", "padding": "1", "ceil_mode": "true"}
+    assert expected_query.items() <= query(page).items()
+    assert query(page).get("count_include_pad") == "false"
+    assert_no_exception(page)
+
+
+def test_invalid_and_bad_link_values_are_explained(page, streamlit_server):
+    open_app(page, streamlit_server, "pool_1d?kernel_size=2&padding=2")
+    expect(page.get_by_text("padding should be at most half of kernel_size").first).to_be_visible()
+    assert output_text(page, present=False) is None
+    assert_no_exception(page)
+
+    open_app(page, streamlit_server, "pool_1d?kernel_size=abc")
+    expect(page.get_by_text("kernel_size=abc from the link")).to_be_visible()
+    assert output_text(page) == "4 0 2 3 3"
+    assert_no_exception(page)
+
+
+def test_csv_upload_through_the_file_chooser(page, streamlit_server):
+    open_app(page, streamlit_server, "pool_1d")
+    values = [5, 1, 7, 2, -3, 8, 0]
+    csv = ("signal\n" + "\n".join(str(v) for v in values) + "\n").encode()
+    chooser = page.locator(".st-key-csv_upload input[type=file]")
+    wait_for_rerun(
+        page, lambda: chooser.set_input_files(files=[{"name": "signal.csv", "mimeType": "text/csv", "buffer": csv}])
+    )
+    page.wait_for_function("() => document.body.innerText.includes('Loaded 7 values from signal.csv')", timeout=10_000)
+    assert code_after(page, "input x") == "5 1 7 2 -3 8 0"
+    assert output_text(page) == expected_text("max_pool1d", values, kernel_size=2) == "5 7 8"
+    assert query(page).get("x") == "5 1 7 2 -3 8 0"
+    assert_no_exception(page)
+
+
+def test_deep_link_is_the_first_request_of_a_fresh_server(page, tmp_path):
+    """A cold server must route a deep link through app.py's st.navigation (see ui.frame)."""
+    with streamlit_server_process(tmp_path / "server.log") as base_url:
+        open_app(page, base_url, "pool_1d?kernel_size=3")
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        expect(nav.get_by_text("1-D pooling")).to_be_visible()
+        expect(page.get_by_role("heading", name="1-D pooling: one window at a time")).to_be_visible()
+        assert output_text(page) == "4 2 3"
+        page.wait_for_timeout(300)  # a "Page not found" dialog would come with the first messages
+        assert page.get_by_text("Page not found").count() == 0
+        assert "page_not_found" not in page.message_types
+        assert page.title().startswith("1-D pooling") or "Pooling Lab" in page.title()
+        assert_no_exception(page)
