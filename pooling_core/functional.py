@@ -241,6 +241,19 @@ def avg_pool3d(
 # --- power-average (Lp) pooling -----------------------------------------------------------
 
 
+def _in_terms_of(fn, inner, *args):
+    """Call ``inner`` for ``fn`` (lp pooling is built on avg/max pooling), reporting errors
+    under ``fn``'s name: a person who called lp_pool1d should not read about avg_pool1d."""
+    try:
+        return inner(*args)
+    except (ValueError, TypeError) as error:
+        message = str(error)
+        prefix = f"{inner.__name__}()"
+        if message.startswith(prefix):
+            raise type(error)(f"{fn}(){message[len(prefix):]}") from None
+        raise
+
+
 def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
     norm_type = _args.check_norm_type(fn, norm_type)
     _args.as_input(fn, input, ndim, _args.FLOAT_DTYPES + _args.INT_DTYPES)  # kind and rank
@@ -254,9 +267,9 @@ def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
             f"values: {tuple(kernel_size)}"
         )
     if norm_type == np.inf:
-        return max_fn(np.abs(input), kernel_size, stride, 0, 1, ceil_mode)
+        return _in_terms_of(fn, max_fn, np.abs(input), kernel_size, stride, 0, 1, ceil_mode)
     if norm_type == -np.inf:
-        return -max_fn(-np.abs(input), kernel_size, stride, 0, 1, ceil_mode)
+        return -_in_terms_of(fn, max_fn, -np.abs(input), kernel_size, stride, 0, 1, ceil_mode)
     # torch's x.pow(p) keeps an integer dtype for an int p (avg_pool then takes only int64),
     # and makes float32 of any integer input for a float p.
     int_power = _args.is_int(norm_type)
@@ -279,7 +292,7 @@ def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
             powered = input**norm_type
         else:
             powered = input ** input.dtype.type(norm_type)
-    averaged = avg_fn(powered, kernel_size, stride, 0, ceil_mode)
+    averaged = _in_terms_of(fn, avg_fn, powered, kernel_size, stride, 0, ceil_mode)
     kernel = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
     scaled = averaged * int(np.prod(kernel)) + 0  # + 0 turns -0.0 into +0.0, as torch's sign·relu does
     if np.issubdtype(scaled.dtype, np.integer):

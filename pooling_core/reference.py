@@ -95,6 +95,7 @@ class Comparison:
     theirs: object = None
     our_error: str | None = None
     torch_error: str | None = None
+    bit_exact: bool = False  # every value identical to the bit (-0/+0 and NaN included)
 
     @property
     def summary(self) -> str:
@@ -105,7 +106,7 @@ class Comparison:
         if self.torch_error:
             return f"torch rejects a call we accept: {self.torch_error}"
         if self.equal:
-            return "matches torch exactly" if self.exact else f"matches torch (within {ULPS} ulp)"
+            return "matches torch exactly" if self.bit_exact else f"matches torch (within {ULPS} ulp)"
         return f"differs from torch in {len(self.differing)} cell(s), max |diff| {self.max_abs_diff:.3g}"
 
 
@@ -128,7 +129,7 @@ def compare(name: str, input: np.ndarray, *args, **kwargs) -> Comparison:
 
     pairs = list(zip(ours, theirs, strict=True)) if isinstance(ours, tuple) else [(ours, theirs)]
     scale = float(np.nanmax(np.abs(input), initial=1.0, where=np.isfinite(input))) if input.size else 1.0
-    equal, max_abs_diff, differing = True, 0.0, []
+    equal, max_abs_diff, differing, bit_exact = True, 0.0, [], True
     for our_array, their_array in pairs:
         if our_array.shape != their_array.shape or our_array.dtype != their_array.dtype:
             return Comparison(
@@ -137,13 +138,14 @@ def compare(name: str, input: np.ndarray, *args, **kwargs) -> Comparison:
                 f"{their_array.shape} {their_array.dtype}",
             )  # fmt: skip
         matches = same_bits(our_array, their_array) if exact else close(our_array, their_array, scale)
+        bit_exact = bit_exact and bool(same_bits(our_array, their_array).all())
         if not matches.all():
             equal = False
             differing.extend(tuple(int(i) for i in cell) for cell in np.argwhere(~matches)[:50])
             with np.errstate(invalid="ignore"):
                 diff = np.abs(our_array.astype(np.float64) - their_array.astype(np.float64))
             max_abs_diff = max(max_abs_diff, float(np.nanmax(np.where(matches, 0, diff), initial=0)))
-    return Comparison(name, equal, exact, max_abs_diff, differing, ours, theirs)
+    return Comparison(name, equal, exact, max_abs_diff, differing, ours, theirs, bit_exact=bit_exact)
 
 
 def torch_repr(array: np.ndarray) -> str:

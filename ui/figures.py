@@ -3,8 +3,7 @@
 The animated figure has static heatmaps (input with its padding ghosts, output) and one
 Plotly frame per output cell. Frames carry only layout: the same number of shapes in the same
 order (window cells, the chosen cell, the output cell, two masks hiding outputs not computed
-yet) and one annotation with the arithmetic, so the browser animates them without redrawing
-the heatmaps (``redraw=False``) and the payload stays small.
+yet) and the arithmetic annotation, so the payload stays small; the browser plays them itself.
 """
 
 from __future__ import annotations
@@ -151,33 +150,35 @@ def window_figure(
 
     titles = [annotation.to_plotly_json() for annotation in figure.layout.annotations]  # subplot titles
 
-    def annotation_for(s: Step) -> list[dict]:
+    def annotations_for(s: Step) -> list[dict]:
         text = s.arithmetic + ("  (added by ceil_mode)" if s.added_by_ceil else "")
-        return titles + [dict(text=text, x=0.5, y=1.5 if one_d else 1.16, xref="paper", yref="paper", showarrow=False,
-                     font=dict(size=20, color="#111111"))]  # fmt: skip
+        return titles + [dict(text=text, x=0.5, y=1.32 if one_d else 1.1, xref="paper", yref="paper",
+                              showarrow=False, font=dict(size=20, color="#111111"))]  # fmt: skip
 
     names = [_label(s.output_index) for s in steps]
     figure.frames = [
-        go.Frame(name=name, layout=dict(shapes=shapes_for(s), annotations=annotation_for(s)))
+        go.Frame(name=name, layout=dict(shapes=shapes_for(s), annotations=annotations_for(s)))
         for name, s in zip(names, steps, strict=True)
     ]
     step = min(max(step, 0), len(steps) - 1) if steps else 0
     if steps:
-        figure.update_layout(shapes=shapes_for(steps[step]), annotations=annotation_for(steps[step]))
+        figure.update_layout(shapes=shapes_for(steps[step]), annotations=annotations_for(steps[step]))
 
     def play(duration: int) -> dict:
-        return dict(frame=dict(duration=duration, redraw=False), transition=dict(duration=0), fromcurrent=True,
+        # redraw=True: without it Plotly moves the shapes but leaves the arithmetic annotation at
+        # its first text (browser-tested). Frames still carry only layout, so they stay small.
+        return dict(frame=dict(duration=duration, redraw=True), transition=dict(duration=0), fromcurrent=True,
                     mode="immediate")  # fmt: skip
 
     figure.update_layout(
-        height=(360 if one_d else 560),
-        margin=dict(l=10, r=10, t=130 if one_d else 110, b=120),
+        height=(400 if one_d else 600),
+        margin=dict(l=10, r=10, t=90, b=150 if one_d else 110),
         plot_bgcolor=BACKGROUND,
         paper_bgcolor=BACKGROUND,
         showlegend=False,
         updatemenus=[
             dict(
-                type="buttons", direction="left", x=0, y=-0.22 if one_d else -0.1, xanchor="left", yanchor="top",
+                type="buttons", direction="left", x=0, y=-0.55 if one_d else -0.12, xanchor="left", yanchor="top",
                 showactive=False, pad=dict(t=0, r=4),
                 buttons=[
                     dict(label="▶ Play", method="animate", args=[None, play(SPEEDS["1×"])]),
@@ -190,10 +191,10 @@ def window_figure(
         ],
         sliders=[
             dict(
-                active=step, x=0.45, len=0.55, y=-0.16 if one_d else -0.06, yanchor="top", pad=dict(t=0),
+                active=step, x=0.45, len=0.55, y=-0.45 if one_d else -0.08, yanchor="top", pad=dict(t=0),
                 currentvalue=dict(prefix="output ", font=dict(size=14)),
                 steps=[dict(label=name, method="animate",
-                            args=[[name], dict(frame=dict(duration=0, redraw=False), mode="immediate")])
+                            args=[[name], dict(frame=dict(duration=0, redraw=True), mode="immediate")])
                        for name in names],
             )
         ] if steps else [],
@@ -241,6 +242,5 @@ def figure_bytes(figure: go.Figure) -> int:
 
 
 def frames_are_layout_only(figure: go.Figure) -> bool:
-    """True when no frame re-sends trace data (the notes' rule for smooth animation)."""
+    """True when no frame re-sends trace data: frames stay small however big the heatmaps."""
     return all(not frame.data for frame in figure.frames)
-

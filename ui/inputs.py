@@ -31,9 +31,11 @@ def _load_csv() -> None:
 
 def sequence_input() -> np.ndarray | None:
     """The 1-D input. Returns the values, or None after showing why the text is not valid."""
+    # Numbers read apart in a monospace font ("1 4 -1 0", not "14-10").
+    st.html("<style>.st-key-x input, .st-key-grid textarea { font-family: monospace; }</style>")
     text = st.text_input(
         "x — the input sequence (numbers separated by spaces or commas; nan, inf, -inf allowed)",
-        value=data.LECTURE_SEQUENCE, key=state.X, bind="query-params",
+        value=None if state.X in st.session_state else data.LECTURE_SEQUENCE, key=state.X, bind="query-params",
     )  # fmt: skip
     preset, seed, upload = st.columns([3, 1, 3], vertical_alignment="bottom")
     preset.selectbox("preset", data.PRESETS_1D, index=None, placeholder="load a preset…", key=state.PRESET,
@@ -60,7 +62,8 @@ def grid_input() -> np.ndarray | None:
     """The 2-D input grid (bound to ``?grid=``). Returns the values, or None after saying why not."""
     text = st.text_area(
         "grid — rows of numbers, one row per line (or separated by ;)",
-        value=data.format_grid(data.preset_grid("random integers", 0)), key=state.GRID, bind="query-params",
+        value=None if state.GRID in st.session_state else data.format_grid(data.preset_grid("random integers", 0)),
+        key=state.GRID, bind="query-params",
         height=170,
     )  # fmt: skip
     preset, seed = st.columns([3, 1], vertical_alignment="bottom")

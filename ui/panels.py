@@ -30,7 +30,7 @@ def values_text(values: np.ndarray) -> str:
 def numbers(label: str, values: np.ndarray) -> None:
     """Values on the page as text (copyable, readable by screen readers), not only in a chart."""
     st.markdown(f"**{label}** · shape `{tuple(np.shape(values))}`")
-    st.code(values_text(values), language=None)
+    st.code(values_text(values), language=None, wrap_lines=True)
 
 
 def output_size_formula(call: PoolCall, spatial: tuple[int, ...]) -> list[str]:
@@ -71,6 +71,7 @@ def current_step(count: int) -> int:
     try:
         step = int(raw)
     except ValueError:
+        st.warning(f"step={raw} from the link is not a whole number; showing the first step.", icon="🔗")
         step = 0
     return min(max(step, 0), max(count - 1, 0))
 
@@ -141,7 +142,7 @@ def torch_badge(call: PoolCall, batch: np.ndarray) -> None:
 
 def code_panel(call: PoolCall, batch: np.ndarray) -> None:
     """The torch code for the current state, in both forms."""
-    st.code(call.script(tensor_code(batch)), language="python")
+    st.code(call.script(tensor_code(batch)), language="python", wrap_lines=True)
     note = argument_order_note(call.function)
     if note:
         st.caption(note)

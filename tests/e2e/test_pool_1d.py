@@ -129,14 +129,11 @@ def test_play_the_animation_and_step_it(page, streamlit_server):
     assert_no_exception(page)
 
 
-@pytest.mark.xfail(
-    reason="bug in ui/figures.py: frames animate with redraw=False, which moves shapes but does not "
-    "redraw annotations, so the arithmetic caption stays at step 1 while the window moves",
-)
 def test_arithmetic_caption_follows_the_animation(page, streamlit_server):
     open_app(page, streamlit_server, "pool_1d?kernel_size=3&stride=1")
     wait_for_plotly(page)
-    captions = "() => [...document.querySelectorAll('.js-plotly-plot .annotation-text')].map(t => t.textContent)"
+    # The caption is a shape's label (frames with redraw=False update shapes, not annotations).
+    captions = "() => [...document.querySelectorAll('.js-plotly-plot svg text')].map(t => t.textContent)"
     assert "max(1, 4, −1) = 4" in page.evaluate(captions)
     page.locator(".js-plotly-plot .updatemenu-button", has_text="Play").first.click()
     page.wait_for_function(f"() => ({_SLIDER})() >= 2", timeout=10_000)
