@@ -1,9 +1,57 @@
-"""Placeholder: being built (issue 4)."""
+"""Pooling a real image: the same max_pool2d and avg_pool2d calls on a photo, at full size."""
 
 import streamlit as st
 
+from ui import controls, image_view, images, panels
 from ui.frame import use_router
 
 use_router()  # before anything is drawn: see ui.frame
 
-st.title("Coming soon")
+st.title("Pooling an image")
+st.markdown(
+    "A colour image is a `(3, H, W)` tensor: three planes of numbers from 0 to 255, one per colour. "
+    "Pooling runs over each plane on its own (`C` stays 3) and shrinks `H` and `W`. **Max pooling** keeps the "
+    "brightest pixel of every window, so bright details survive and thin dark lines vanish; **average pooling** "
+    "blurs. Try the line drawing and the stars."
+)
+notices: list[str] = []
+notice_area = st.container()
+image = image_view.choose_image(notices)
+colour, view = image_view.colour_and_view(notices)
+with st.sidebar:
+    st.header("Parameters")
+    chosen = controls.pooling_controls_2d(functions=("max", "avg"))
+    st.caption("The page runs both: your choice with every parameter, the other with the parameters they share.")
+panels.show_notices_in(notice_area, notices + chosen.notices)
+if image is None:
+    st.stop()
+
+batch = images.as_batch(image, colour)  # (C, H, W) float32, values 0-255, at full size
+calls = images.paired_calls(chosen.call)
+try:
+    outputs = {kind: images.pool(call, batch) for kind, call in calls.items()}  # each (C, H_out, W_out)
+except (ValueError, TypeError) as error:
+    st.error(f"These parameters do not work on this {batch.shape[2]} × {batch.shape[1]} image: {error}", icon="✋")
+    st.stop()
+
+# Drawn top to bottom, computed in another order: the pictures first, the torch check (slow to
+# import on a first visit) last, and the region picked before the overview outlines it.
+overview_area, torch_area = st.container(), st.container()
+st.subheader("Zoom in, and watch the window")
+st.markdown(
+    "Pick a square of the image. It is shown at full resolution, then as a small grid of numbers "
+    "(each cell the mean of its pixels, rounded: a downscaled copy) for the window to slide over."
+)
+region, channel = image_view.region_controls(image, colour)
+with overview_area:
+    image_view.side_by_side(batch, outputs, calls, view, region)
+image_view.region_detail(batch, outputs, calls, region)
+plane = images.region_plane(batch[channel], region)  # (cells, cells)
+try:
+    panels.animation(plane, chosen.kind, chosen.animation, key="images")
+except (ValueError, TypeError) as error:
+    st.warning(f"The window does not fit this {plane.shape[0]} × {plane.shape[1]} grid: {error}", icon="✋")
+with torch_area:
+    panels.torch_badge(chosen.call, batch)
+    with st.expander("The same call in torch"):
+        panels.code_panel(chosen.call, batch)
