@@ -45,6 +45,10 @@ HELP = {
     state.RETURN_INDICES: "Also return where each maximum came from (what max_unpool needs).",
     state.NORM_TYPE: "p in (Σ xᵖ)^(1/p): 1 is sum pooling, inf is max of |x|.",
     state.OUTPUT_SIZE: "How many outputs you want; torch picks the windows.",
+    state.SAMPLE: "Images drawn for this app by scripts/make_samples.py.",
+    state.COLOUR: "RGB pools each of the three colour planes separately (C = 3); grayscale pools one plane of "
+    "luma 0.299 R + 0.587 G + 0.114 B (C = 1).",
+    state.VIEW: "Per channel shows the R, G and B planes one by one.",
 }
 
 

@@ -20,8 +20,7 @@ from ui.images import ImageError, LoadedImage, Placement
 
 # Session-state keys of this page; the first three are also its query parameters.
 SAMPLE = state.SAMPLE  # file name of the bundled sample, e.g. ?sample=stars.png
-COLOUR = "colour"  # RGB or grayscale
-VIEW = "view"  # side by side, or per channel
+COLOUR, VIEW = state.COLOUR, state.VIEW
 UPLOAD = "image_upload"
 CENTRE_X, CENTRE_Y = "centre_x", "centre_y"
 CELLS = "cells"

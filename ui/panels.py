@@ -126,12 +126,19 @@ def _dropped_window(shape: tuple[int, ...], kind: str, arguments: dict):
     return [(start + j * d,) for j in range(k)]
 
 
-def torch_badge(call: PoolCall, batch: np.ndarray) -> None:
-    """Run the same call through torch and say whether it matches."""
+@st.cache_data(max_entries=32, show_spinner=False)
+def _compare(function: str, arguments: dict, batch: np.ndarray):
+    """Cached per call and input: reruns that only move the animation step or a crop do not
+    ask torch again (a full-size image comparison costs ~0.2 s of both cores)."""
     from pooling_core.reference import compare  # imports torch on first use
 
+    return compare(function, batch, **arguments)
+
+
+def torch_badge(call: PoolCall, batch: np.ndarray) -> None:
+    """Run the same call through torch and say whether it matches."""
     with st.spinner("Asking torch…"):
-        check = compare(call.function, batch, **call.arguments)
+        check = _compare(call.function, call.arguments, batch)
     if check.equal and not check.our_error:
         st.success(f"✅ {check.summary} (torch.nn.functional.{call.function})")
     elif check.equal:

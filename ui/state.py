@@ -22,4 +22,6 @@ SHIFT = "shift"  # invariance lab: translation in cells
 DIRECTION = "direction"  # invariance lab: right, down or diagonal
 FILL = "fill"  # invariance lab: what enters at the edge (edge, zero, wrap)
 SAMPLE = "sample"  # a bundled image under assets/samples/
+COLOUR = "colour"  # images: RGB (C = 3) or grayscale (C = 1)
+VIEW = "view"  # images: side by side, or per channel
 LOADED_NOTES = "_loaded_notes"  # notes about the last file or preset loaded (not in the URL)
