@@ -3,6 +3,7 @@
     python benchmarks/bench_app.py                          # /pool_1d
     python benchmarks/bench_app.py --page pool_2d --page images
     python benchmarks/bench_app.py --changes 40 --base-url http://127.0.0.1:8501
+    python benchmarks/bench_app.py --page images --uploads 10   # more timed uploads (default 5)
 
 For each page, in headless Chromium (Debian's `chromium`, offline like the browser tests):
 
@@ -25,8 +26,18 @@ For each page, in headless Chromium (Debian's `chromium`, offline like the brows
   Delta), how much of it is animation frames, and the deflated size of the spec as an estimate
   of the bytes on the wire.
 
-Targets (see the README): median latency ≤ 150 ms, figure payload ≤ 300 KB. The script prints a
-markdown table per page and exits non-zero if a target is missed (with --strict).
+* **Upload** (pages with the image uploader, i.e. /images): a 2048×2048 RGB PNG (a gradient
+  with noise, ~9.6 MB, a different seed each time so that no server cache is hit) chosen in
+  the file chooser (`set_input_files`), timed until the pooled view is visible: the run has
+  finished, nothing is stale, the shapes line reads `(3, 2048, 2048)`, and the overview figure
+  (original | max | avg) has drawn three new pictures in its SVG. Each upload runs in a fresh
+  browser context (a fresh Streamlit session) that first loads the page's default view; one
+  untimed upload comes first. Also reported: when the browser started and finished the HTTP
+  upload, sent its rerun request, and received `script_finished`.
+
+Targets (see the README): median latency ≤ 150 ms, figure payload ≤ 300 KB, median upload →
+pooled view ≤ 2 s. The script prints a markdown table per page and exits non-zero if a target is
+missed (with --strict).
 
 Other pages: every option has a default that fits the pages built on `ui.controls`
 (`kernel_size` slider or text input, `function` radio, `return_indices` toggle); override
@@ -67,6 +78,10 @@ from tests.e2e.streamlit_page import (  # noqa: E402
 
 TARGET_MEDIAN_MS = 150.0
 TARGET_PAYLOAD_BYTES = 300 * 1024
+TARGET_UPLOAD_MS = 2000.0  # 2048×2048 RGB PNG chosen → pooled view visible
+UPLOAD_SIDE = 2048
+UPLOADER = ".st-key-image_upload input[type=file]"  # ui.image_view.UPLOAD
+OVERVIEW = ".st-key-images_side_by_side .js-plotly-plot"  # the original | max | avg figure
 RUN_TIMEOUT_S = 30.0
 CHART_REDRAW_TIMEOUT_S = 2.0  # after the updated view; a chart that did not change is not waited for
 
@@ -81,6 +96,10 @@ _SIGNATURE = """() => {
 _DRAWN = f"""(before) => document.querySelector('[data-stale="true"]') === null
     && document.querySelector('[data-testid="stSkeleton"]') === null
     && ({_SIGNATURE.strip()})() !== before"""
+# For a change that shows nothing new (e.g. return_indices on /images, whose pictures drop the
+# indices): the run's elements are drawn, whatever the text.
+_SETTLED = """() => document.querySelector('[data-stale="true"]') === null
+    && document.querySelector('[data-testid="stSkeleton"]') === null"""
 _REMEMBER_CHART = """() => {
     const plot = document.querySelector('.js-plotly-plot');
     window.__benchLayout = plot ? plot._fullLayout : null;
@@ -136,8 +155,12 @@ class Sample:
     chart_ms: float | None
 
 
-def measure(page: Page, recorder: Recorder, action, expect_chart: bool = True) -> Sample:
-    """Run `action` and time the three milestones of the rerun it causes."""
+def measure(page: Page, recorder: Recorder, action, expect_chart: bool = True, expect_change: bool = True) -> Sample:
+    """Run `action` and time the three milestones of the rerun it causes.
+
+    ``expect_change=False``: the view counts as updated once the run has finished and nothing is
+    stale, even if the page's text is the same (for changes that show nothing new).
+    """
     before = page.evaluate(_SIGNATURE)
     has_chart = page.evaluate(_REMEMBER_CHART)
     runs_before = len(recorder.finished)
@@ -147,7 +170,8 @@ def measure(page: Page, recorder: Recorder, action, expect_chart: bool = True) -
     deadline = started + RUN_TIMEOUT_S
     view_at = None
     while view_at is None:
-        drawn = page.evaluate(_DRAWN, before)  # also lets Playwright deliver websocket events
+        # (each evaluate also lets Playwright deliver websocket events)
+        drawn = page.evaluate(_DRAWN, before) if expect_change else page.evaluate(_SETTLED)
         now = time.perf_counter()
         if drawn and len(recorder.finished) > runs_before:
             view_at = now
@@ -169,6 +193,21 @@ def measure(page: Page, recorder: Recorder, action, expect_chart: bool = True) -
                 break
     sent_ms = (sent_at - started) * 1000 if sent_at is not None else None
     return Sample(sent_ms, (finished_at - started) * 1000, (view_at - started) * 1000, chart_ms)
+
+
+def probe_change(page: Page, recorder: Recorder, action) -> bool:
+    """Run `action` untimed; wait for its run to finish and be drawn; say whether the text changed."""
+    before = page.evaluate(_SIGNATURE)
+    runs_before = len(recorder.finished)
+    action()
+    deadline = time.perf_counter() + RUN_TIMEOUT_S
+    while True:
+        settled = page.evaluate(_SETTLED)  # evaluated every time: it lets Playwright deliver websocket events
+        if settled and len(recorder.finished) > runs_before:
+            break
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"no run finished within {RUN_TIMEOUT_S:.0f} s")
+    return page.evaluate(_SIGNATURE) != before
 
 
 def open_view(page: Page, recorder: Recorder, url: str) -> float:
@@ -315,6 +354,146 @@ def summarise(label: str, samples: list[Sample]) -> list[str]:
     ]
 
 
+# The overview figure's pictures: the data URI of each trace, and the hrefs drawn in its SVG.
+_OVERVIEW_SOURCES = f"""() => {{
+    const plot = document.querySelector('{OVERVIEW}');
+    return plot && plot._fullData ? plot._fullData.map(trace => trace.source || '') : [];
+}}"""
+# The pooled view of the upload: drawn (no stale element, no placeholder), the shapes line
+# names the upload's shape, and every picture of the overview is new and drawn in the SVG.
+_UPLOAD_VIEW = f"""([shape, old]) => {{
+    if (document.querySelector('[data-stale="true"]') || document.querySelector('[data-testid="stSkeleton"]'))
+        return false;
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!main || !main.innerText.includes(shape)) return false;
+    const plot = document.querySelector('{OVERVIEW}');
+    if (!plot || !plot._fullData) return false;
+    const sources = plot._fullData.map(trace => trace.source || '');
+    const drawn = [...plot.querySelectorAll('.imagelayer image')].map(image => image.getAttribute('href'));
+    return sources.length === 3 && sources.every(s => s && !old.includes(s) && drawn.includes(s));
+}}"""
+
+
+@dataclass
+class UploadSample:
+    request_ms: float | None  # the browser started the HTTP upload (PUT /_stcore/upload_file)
+    uploaded_ms: float | None  # ... and had the server's answer
+    sent_ms: float | None  # the browser sent its rerun request (BackMsg)
+    finished_ms: float | None  # script_finished arrived
+    view_ms: float  # the pooled view is visible
+
+
+def upload_files(folder: Path, count: int) -> list[Path]:
+    """``count`` different 2048×2048 RGB PNGs (gradients and noise, like a photo's texture)."""
+    from tests.image_files import encode, photo  # noqa: PLC0415 - numpy and pillow only here
+
+    paths = []
+    for seed in range(count):
+        path = folder / f"upload_{UPLOAD_SIDE}_{seed}.png"
+        path.write_bytes(encode(photo(UPLOAD_SIDE, UPLOAD_SIDE, seed=seed)))
+        paths.append(path)
+    return paths
+
+
+def measure_upload(browser, url: str, path: Path) -> tuple[UploadSample, list[str]]:
+    """Open ``url`` in a fresh context, choose ``path`` in the image uploader, time the pooled view.
+
+    Returns the sample and the requests that left localhost.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        recorder = Recorder()
+        recorder.attach(page)
+        upload_started: list[float] = []
+        upload_done: list[float] = []
+
+        def on_request(request) -> None:
+            if "/_stcore/upload_file" in request.url:
+                upload_started.append(time.perf_counter())
+
+        def on_request_finished(request) -> None:
+            if "/_stcore/upload_file" in request.url:
+                upload_done.append(time.perf_counter())
+
+        page.on("request", on_request)
+        page.on("requestfinished", on_request_finished)
+        open_view(page, recorder, url)
+        before = page.evaluate(_OVERVIEW_SOURCES)
+        runs_before, sent_before = len(recorder.finished), len(recorder.sent)
+        shape = f"(3, {UPLOAD_SIDE}, {UPLOAD_SIDE})"
+        chooser = page.locator(UPLOADER)
+        started = time.perf_counter()
+        chooser.set_input_files(path)
+        deadline = started + RUN_TIMEOUT_S
+        while not page.evaluate(_UPLOAD_VIEW, [shape, before]):  # also pumps Playwright's events
+            if time.perf_counter() > deadline:
+                shown = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+                raise TimeoutError(f"no pooled view within {RUN_TIMEOUT_S:.0f} s; errors on the page: {shown}")
+        view_at = time.perf_counter()
+
+        def since(times: list[float], after: float = started) -> float | None:
+            later = [t for t in times if t >= after]
+            return (later[0] - started) * 1000 if later else None
+
+        sample = UploadSample(
+            request_ms=since(upload_started),
+            uploaded_ms=since(upload_done),
+            sent_ms=since(recorder.sent[sent_before:], upload_done[0] if upload_done else started),
+            finished_ms=since(recorder.finished[runs_before:]),
+            view_ms=(view_at - started) * 1000,
+        )
+        return sample, recorder.external
+    finally:
+        context.close()
+
+
+def bench_upload(browser, base_url: str, args, page_name: str) -> tuple[list[str], bool]:
+    """Median time from choosing a 2048×2048 PNG to its pooled view, one fresh session per upload."""
+    url = f"{base_url}/{page_name.lstrip('/')}"
+    with tempfile.TemporaryDirectory() as scratch:
+        paths = upload_files(Path(scratch), args.uploads + 1)
+        size_mb = paths[0].stat().st_size / 1e6
+        samples, external = [], []
+        try:
+            for i, path in enumerate(paths):
+                sample, leaked = measure_upload(browser, url, path)
+                external += leaked
+                if i >= 1:  # the first upload is untimed
+                    samples.append(sample)
+        except TimeoutError as error:
+            return [f"❌ upload: {error} (after {len(samples)} samples)", ""], False
+
+    def cell(values: list[float | None]) -> str:
+        present = [v for v in values if v is not None]
+        if not present:
+            return "–"
+        return f"{statistics.median(present):.0f} / {percentile(present, 0.95):.0f}"
+
+    views = [s.view_ms for s in samples]
+    ok = statistics.median(views) <= TARGET_UPLOAD_MS and not external
+    verdict = "✅" if statistics.median(views) <= TARGET_UPLOAD_MS else "❌"
+    lines = [
+        f"Upload of a {UPLOAD_SIDE}×{UPLOAD_SIDE} RGB PNG (~{size_mb:.1f} MB, a new image each time) through the "
+        "file chooser, a fresh session each, in ms, median / p95 (target: median ≤ 2000 ms to the pooled view):",
+        "",
+        "| change | n | upload started | upload done | BackMsg sent | script_finished "
+        "| pooled view | range (view) | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|:-:|",
+        f"| 2048² PNG chosen → pooled view | {len(samples)} | {cell([s.request_ms for s in samples])} "
+        f"| {cell([s.uploaded_ms for s in samples])} | {cell([s.sent_ms for s in samples])} "
+        f"| {cell([s.finished_ms for s in samples])} | **{statistics.median(views):.0f}** / "
+        f"{percentile(views, 0.95):.0f} | {min(views):.0f}–{max(views):.0f} | {verdict} |",
+        "",
+        "From the moment the file is given to the chooser: the browser starts and finishes the HTTP upload,",
+        "asks for a rerun, the run ends (script_finished), and the three pictures are drawn with their shapes.",
+        "",
+    ]
+    if external:
+        lines.append(f"❌ requests outside localhost: {sorted(set(external))}\n")
+    return lines, ok
+
+
 def bench_page(browser, base_url: str, args, page_name: str) -> tuple[list[str], bool]:
     """All measurements of one page; returns markdown lines and whether every target was met."""
     url = f"{base_url}/{page_name.lstrip('/')}"
@@ -336,13 +515,13 @@ def bench_page(browser, base_url: str, args, page_name: str) -> tuple[list[str],
         ok = False
         lines.append(f"❌ the page shows an exception: {exception.first.inner_text()[:300]}")
 
-    def run_scenario(label: str, actions: list, expect_chart: bool = True) -> None:
+    def run_scenario(label: str, actions: list, expect_chart: bool = True, expect_change: bool = True) -> None:
         """Time each action (after `args.warmup` untimed ones); add a row, or a line if it failed."""
         nonlocal ok
         samples = []
         try:
             for i, action in enumerate(actions):
-                sample = measure(page, recorder, action, expect_chart=expect_chart)
+                sample = measure(page, recorder, action, expect_chart=expect_chart, expect_change=expect_change)
                 if i >= args.warmup:
                     samples.append(sample)
         except TimeoutError as error:
@@ -394,13 +573,26 @@ def bench_page(browser, base_url: str, args, page_name: str) -> tuple[list[str],
         lines.append(f"(no `{radio_key}` radio on this page: skipped)")
     if toggle_key and page.locator(f".st-key-{toggle_key}").count():
         toggle = page.locator(f".st-key-{toggle_key} label").first
-        run_scenario(
-            f"`{toggle_key}` toggle, clicks (figure unchanged)",
-            [toggle.click] * (args.changes // 2 + args.warmup),
-            expect_chart=False,
-        )
+        # One untimed click first: does the page show anything new? (On /images nothing: the
+        # pictures drop the indices.) If not, "updated view" means the run finished and was drawn.
+        try:
+            shows_change = probe_change(page, recorder, toggle.click)
+        except TimeoutError as error:
+            ok = False
+            lines.append(f"❌ `{toggle_key}` toggle: {error}")
+            shows_change = None
+        if shows_change is not None:
+            run_scenario(
+                f"`{toggle_key}` toggle, clicks (figure unchanged"
+                + ("" if shows_change else "; nothing on the page changes: view = run drawn")
+                + ")",
+                [toggle.click] * (args.changes // 2 + args.warmup),
+                expect_chart=False,
+                expect_change=shows_change,
+            )
     elif toggle_key:
         lines.append(f"(no `{toggle_key}` toggle on this page: skipped)")
+    has_uploader = args.uploads > 0 and page.locator(UPLOADER).count() > 0
     context.close()
     if control_key:
         times = server_only(base_url, page_name, control_key, args.changes, args.warmup)
@@ -449,6 +641,10 @@ def bench_page(browser, base_url: str, args, page_name: str) -> tuple[list[str],
         ok = False
         lines.append(f"\n❌ requests outside localhost: {recorder.external}")
     lines.append("")
+    if has_uploader:
+        upload_lines, upload_ok = bench_upload(browser, base_url, args, page_name)
+        lines += upload_lines
+        ok &= upload_ok
     return lines, ok
 
 
@@ -467,11 +663,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--toggle", default="return_indices", help="key of a toggle that leaves the figure alone ('none': skip)"
     )
+    parser.add_argument(
+        "--uploads", type=int, default=5, help="timed 2048² uploads on pages with the image uploader (default 5)"
+    )
     parser.add_argument("--base-url", help="measure an app already running there instead of starting one")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
     if args.changes < 20:
         parser.error("--changes must be at least 20")
+    if 0 < args.uploads < 5:
+        parser.error("--uploads must be at least 5 (or 0 to skip the upload measurement)")
     pages = args.page or ["pool_1d"]
     executable = find_chromium()
     if executable is None:

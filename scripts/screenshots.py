@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
@@ -97,6 +98,17 @@ VIEWS = [
         note="the animation played for 2 s (1×) and paused",
         before=play_for(2000),
     ),
+    View("pool_2d_default", "pool_2d", charts=1, note="a random 6×6 grid, max_pool2d k=2"),
+    View(
+        "pool_2d_k2x3_p1_step4",
+        "pool_2d?" + urlencode({"kernel_size": "2, 3", "padding": "1", "step": "4"}, quote_via=quote),
+        charts=1,
+        note="a (2, 3) window with padding 1, fifth of eight steps on screen",
+    ),
+    View("channels_lecture", "channels", charts=1, note="the lecture's x (1, 2, 2, 6) and F.max_pool2d(x, (1, 2))"),
+    View("images_default", "images", charts=3, note="the default sample: original, max-pooled, avg-pooled"),
+    View("invariance_default", "invariance", charts=6, note="permutation check and translation curves, defaults"),
+    View("torch_api_default", "torch_api", charts=0, note="F.max_pool2d's arguments and nn.MaxPool2d, defaults"),
 ]
 
 
