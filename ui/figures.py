@@ -8,7 +8,11 @@ yet) and the arithmetic annotation, so the payload stays small; the browser play
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -18,6 +22,9 @@ WINDOW_COLOURS = {CELL_INPUT: "#1d4ed8", CELL_PADDING: "#6b7280", CELL_OVERHANG:
 WINDOW_DASH = {CELL_INPUT: "solid", CELL_PADDING: "dash", CELL_OVERHANG: "dot"}
 CHOSEN_COLOUR = "#dc2626"
 BACKGROUND = "#ffffff"
+# plotly.py's "Blues" spelled out: unvalidated figures reach plotly.js, whose "Blues" runs the other way.
+_BLUES = plotly.colors.sequential.Blues
+BLUES = [[i / (len(_BLUES) - 1), colour] for i, colour in enumerate(_BLUES)]
 SPEEDS = {"0.5×": 1200, "1×": 600, "2×": 300, "4×": 150}
 
 
@@ -66,11 +73,8 @@ def window_figure(
     cols = [c for _, c in all_cells] + [0, grid.shape[1] - 1]
     row_range, col_range = (min(rows), max(rows)), (min(cols), max(cols))
 
-    if one_d:
-        figure = make_subplots(rows=2, cols=1, vertical_spacing=0.3, shared_xaxes=True,
-                               subplot_titles=("input", "output (under its window)"))  # fmt: skip
-    else:
-        figure = make_subplots(rows=1, cols=2, horizontal_spacing=0.08, subplot_titles=("input", "output"))
+    layout = json.loads(_subplot_layout(one_d))
+    data = []
     input_axes, output_axes = ("x", "y"), ("x2", "y2")
 
     # Ghost cells: padding (−∞ for max, 0 for avg) and ceil-mode overhang, drawn under the input.
@@ -87,30 +91,27 @@ def window_figure(
     for (r, c), kind in ghost_kind.items():
         ghost_z[r - row_range[0], c - col_range[0]] = kind
         ghost_text[r - row_range[0], c - col_range[0]] = pad_label if kind == CELL_PADDING else "·"
-    figure.add_trace(
-        go.Heatmap(
-            z=ghost_z, x=ghost_cols, y=ghost_rows, text=ghost_text, texttemplate="%{text}" if show_text else None,
+    data.append(
+        dict(
+            type="heatmap", xaxis="x", yaxis="y", z=ghost_z.tolist(), x=ghost_cols.tolist(), y=ghost_rows.tolist(),
+            text=ghost_text.tolist(), texttemplate="%{text}" if show_text else None,
             colorscale=[[0, "#e5e7eb"], [1, "#fed7aa"]], zmin=1, zmax=2, showscale=False, hoverinfo="skip",
             textfont=dict(color="#6b7280"), xgap=2, ygap=2, name="padding",
-        ),  # fmt: skip
-        row=1, col=1,
+        )
     )  # fmt: skip
     # Output cell columns: in 1-D each output sits under the centre of its window, so the
     # picture shows which cells made it; in 2-D the output is its own grid.
     out_x = _output_columns(steps, out_grid.shape[1]) if one_d else np.arange(out_grid.shape[1], dtype=float)
     out_edges = _edges(out_x)
-    for (axes_row, axes_col), values, columns in (
-        ((1, 1), grid, np.arange(grid.shape[1])),
-        ((2, 1) if one_d else (1, 2), out_grid, out_x),
-    ):
-        figure.add_trace(
-            go.Heatmap(
-                z=_colour_values(values), x=columns, y=np.arange(values.shape[0]),
-                text=_text(values), texttemplate="%{text}" if show_text else None, colorscale="Blues",
-                showscale=False, xgap=2, ygap=2, textfont=dict(size=16),
+    panels = ((input_axes, grid, np.arange(grid.shape[1])), (output_axes, out_grid, out_x))
+    for (x_axis, y_axis), values, columns in panels:
+        data.append(
+            dict(
+                type="heatmap", xaxis=x_axis, yaxis=y_axis, z=_colour_values(values).tolist(), x=columns.tolist(),
+                y=list(range(values.shape[0])), text=_text(values), texttemplate="%{text}" if show_text else None,
+                colorscale=BLUES, showscale=False, xgap=2, ygap=2, textfont=dict(size=16),
                 hovertemplate="(%{y}, %{x}): %{text}<extra></extra>" if not one_d else "%{x}: %{text}<extra></extra>",
-            ),  # fmt: skip
-            row=axes_row, col=axes_col,
+            )
         )  # fmt: skip
 
     widest = max((len(s.cells) for s in steps), default=0)
@@ -148,7 +149,7 @@ def window_figure(
                            y0=out_r + 0.5, y1=out_rows - 0.5 + 0.01, visible=out_r + 1 < out_rows, **mask))  # fmt: skip
         return shapes + dropped_shapes
 
-    titles = [annotation.to_plotly_json() for annotation in figure.layout.annotations]  # subplot titles
+    titles = layout.get("annotations", [])  # subplot titles
 
     def annotations_for(s: Step) -> list[dict]:
         text = s.arithmetic + ("  (added by ceil_mode)" if s.added_by_ceil else "")
@@ -156,13 +157,29 @@ def window_figure(
                               showarrow=False, font=dict(size=20, color="#111111"))]  # fmt: skip
 
     names = [_label(s.output_index) for s in steps]
-    figure.frames = [
-        go.Frame(name=name, layout=dict(shapes=shapes_for(s), annotations=annotations_for(s)))
+    step = min(max(step, 0), len(steps) - 1) if steps else 0
+    # The figure is built as plain dicts and handed to Plotly unvalidated: validating the traces,
+    # frames and shapes cost ~40 ms of every rerun (tests check the figure's content instead).
+    axis_style = dict(showgrid=False, zeroline=False)
+    small = max(grid.shape) <= 32
+    for name in ("xaxis", "xaxis2"):
+        if one_d:
+            layout[name].update(range=[col_range[0] - 0.5, col_range[1] + 0.5], dtick=1, **axis_style)
+        else:
+            layout[name].update(constrain="domain", **axis_style, **({"dtick": 1} if small else {}))
+    for name, anchor in (("yaxis", "x"), ("yaxis2", "x2")):
+        if one_d:
+            layout[name].update(autorange="reversed", showticklabels=False, **axis_style)
+        else:
+            layout[name].update(autorange="reversed", constrain="domain", scaleanchor=anchor, **axis_style,
+                                **({"dtick": 1} if small else {}))  # fmt: skip
+    spec = {"data": data, "layout": layout}
+    spec["frames"] = [
+        dict(name=name, layout=dict(shapes=shapes_for(s), annotations=annotations_for(s)))
         for name, s in zip(names, steps, strict=True)
     ]
-    step = min(max(step, 0), len(steps) - 1) if steps else 0
     if steps:
-        figure.update_layout(shapes=shapes_for(steps[step]), annotations=annotations_for(steps[step]))
+        spec["layout"].update(shapes=shapes_for(steps[step]), annotations=annotations_for(steps[step]))
 
     def play(duration: int) -> dict:
         # redraw=True: without it Plotly moves the shapes but leaves the arithmetic annotation at
@@ -170,7 +187,7 @@ def window_figure(
         return dict(frame=dict(duration=duration, redraw=True), transition=dict(duration=0), fromcurrent=True,
                     mode="immediate")  # fmt: skip
 
-    figure.update_layout(
+    spec["layout"].update(
         height=(400 if one_d else 600),
         margin=dict(l=10, r=10, t=90, b=150 if one_d else 110),
         plot_bgcolor=BACKGROUND,
@@ -199,17 +216,19 @@ def window_figure(
             )
         ] if steps else [],
     )  # fmt: skip
-    axis_style = dict(showgrid=False, zeroline=False)
+    return go.Figure(spec, _validate=False)
+
+
+@lru_cache(maxsize=2)
+def _subplot_layout(one_d: bool) -> str:
+    """The two-panel layout (domains, axes, titles), made once by make_subplots; a JSON string so
+    every caller gets its own copy."""
     if one_d:
-        figure.update_xaxes(range=[col_range[0] - 0.5, col_range[1] + 0.5], dtick=1, **axis_style)
-        figure.update_yaxes(autorange="reversed", showticklabels=False, **axis_style)
+        figure = make_subplots(rows=2, cols=1, vertical_spacing=0.3, shared_xaxes=True,
+                               subplot_titles=("input", "output (under its window)"))  # fmt: skip
     else:
-        figure.update_xaxes(dtick=1 if max(grid.shape) <= 32 else None, constrain="domain", **axis_style)
-        figure.update_yaxes(autorange="reversed", constrain="domain", dtick=1 if max(grid.shape) <= 32 else None,
-                            **axis_style)
-        figure.layout["yaxis"].update(scaleanchor="x")
-        figure.layout["yaxis2"].update(scaleanchor="x2")
-    return figure
+        figure = make_subplots(rows=1, cols=2, horizontal_spacing=0.08, subplot_titles=("input", "output"))
+    return json.dumps(figure.to_plotly_json()["layout"])
 
 
 def _output_columns(steps: list[Step], count: int) -> np.ndarray:

@@ -64,7 +64,7 @@ def grid_input() -> np.ndarray | None:
         "grid — rows of numbers, one row per line (or separated by ;)",
         value=None if state.GRID in st.session_state else data.format_grid(data.preset_grid("random integers", 0)),
         key=state.GRID, bind="query-params",
-        height=170,
+        height=230,
     )  # fmt: skip
     preset, seed = st.columns([3, 1], vertical_alignment="bottom")
     preset.selectbox("preset", data.PRESETS_2D, index=None, placeholder="load a preset…", key="grid_preset",
