@@ -1,6 +1,5 @@
 """The lecture's first slides, playable: max and average pooling of a 1-D sequence."""
 
-import numpy as np
 import streamlit as st
 
 from ui import controls, inputs, panels
@@ -25,24 +24,4 @@ panels.show_notices_in(notice_area, chosen.notices)
 if x is None:
     st.stop()
 
-batch = x[None].astype(np.float32)  # (C=1, L): one channel, unbatched, as torch takes it
-try:
-    result = chosen.call.run(batch)
-except (ValueError, TypeError) as error:
-    error_area.error(f"torch's rule: {error}", icon="✋")
-    st.error(f"These parameters are not valid: {error}", icon="✋")
-    st.stop()
-
-values, indices = result if isinstance(result, tuple) else (result, None)
-for line in panels.output_size_formula(chosen.call, x.shape):
-    st.markdown(f"`{line}`")
-panels.animation(x.astype(np.float32), chosen.kind, chosen.animation, key="pool_1d")
-left, right = st.columns(2)
-with left:
-    panels.numbers("input x", batch[0])
-    panels.numbers("output", values[0])
-    if indices is not None:
-        panels.numbers("indices", indices[0])
-with right:
-    panels.torch_badge(chosen.call, batch)
-    panels.code_panel(chosen.call, batch)
+panels.pooled_view(x, chosen, error_area, input_label="input x", indices_label="indices", key="pool_1d")

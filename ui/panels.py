@@ -152,3 +152,32 @@ def code_panel(call: PoolCall, batch: np.ndarray) -> None:
     note = argument_order_note(call.function)
     if note:
         st.caption(note)
+
+
+def pooled_view(plane: np.ndarray, chosen, error_area, *, input_label: str, indices_label: str, key: str) -> None:
+    """The body shared by the 1-D and 2-D pages: one core call on ``plane`` as a single channel,
+    then the formula, the animated window, the numbers, the torch badge and the code.
+
+    ``chosen`` is what ``controls.pooling_controls_*`` returned; an invalid call shows torch's
+    rule next to the controls (``error_area``) and in the page, and stops the page there.
+    """
+    batch = plane[None].astype(np.float32)  # (C=1, *spatial): one channel, unbatched, as torch takes it
+    try:
+        result = chosen.call.run(batch)
+    except (ValueError, TypeError) as error:
+        error_area.error(f"torch's rule: {error}", icon="✋")
+        st.error(f"These parameters are not valid: {error}", icon="✋")
+        st.stop()
+    values, indices = result if isinstance(result, tuple) else (result, None)
+    for line in output_size_formula(chosen.call, plane.shape):
+        st.markdown(f"`{line}`")
+    animation(batch[0], chosen.kind, chosen.animation, key=key)
+    left, right = st.columns(2)
+    with left:
+        numbers(input_label, batch[0])
+        numbers("output", values[0])
+        if indices is not None:
+            numbers(indices_label, indices[0])
+    with right:
+        torch_badge(chosen.call, batch)
+        code_panel(chosen.call, batch)
