@@ -13,9 +13,7 @@ import numpy as np
 from .geometry import output_size as _output_size
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-INT_DTYPES = tuple(
-    np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64, np.uint8)
-)
+INT_DTYPES = tuple(np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64, np.uint8))
 INT64_ONLY = (np.dtype(np.int64),)
 
 
@@ -86,9 +84,7 @@ def as_input(fn: str, input, ndim: int, dtypes: tuple[np.dtype, ...] = FLOAT_DTY
         raise TypeError(f"{fn}() input must be a numpy array, but got {type(input).__name__}")
     if input.dtype not in dtypes:
         allowed = ", ".join(str(d) for d in dtypes)
-        raise TypeError(
-            f"{fn}() does not support input of dtype {input.dtype}; torch implements it for {allowed}"
-        )
+        raise TypeError(f"{fn}() does not support input of dtype {input.dtype}; torch implements it for {allowed}")
     names = {1: "(C, L_in)", 2: "(C, H_in, W_in)", 3: "(C, D_in, H_in, W_in)"}[ndim]
     batched_names = "(N, " + names[1:]
     if input.ndim not in (ndim + 1, ndim + 2):
@@ -118,9 +114,7 @@ def check_pool_params(fn, kernel_size, stride, padding, dilation=None):
     if dilation is not None:
         for d in dilation:
             if d <= 0:
-                raise ValueError(
-                    f"{fn}() dilation must be greater than zero, but got dilation={_show(dilation)}"
-                )
+                raise ValueError(f"{fn}() dilation must be greater than zero, but got dilation={_show(dilation)}")
     for p in padding:
         if p < 0:
             raise ValueError(f"{fn}() padding must be non-negative, but got padding={_show(padding)}")

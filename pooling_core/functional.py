@@ -250,7 +250,7 @@ def _in_terms_of(fn, inner, *args):
         message = str(error)
         prefix = f"{inner.__name__}()"
         if message.startswith(prefix):
-            raise type(error)(f"{fn}(){message[len(prefix):]}") from None
+            raise type(error)(f"{fn}(){message[len(prefix) :]}") from None
         raise
 
 
@@ -281,9 +281,7 @@ def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
             "(torch: integers to negative integer powers are not allowed)"
         )
     if ndim == 1 and not _args.is_int(kernel_size):
-        raise TypeError(
-            f"{fn}() kernel_size must be an int, but got {kernel_size!r} ({type(kernel_size).__name__})"
-        )
+        raise TypeError(f"{fn}() kernel_size must be an int, but got {kernel_size!r} ({type(kernel_size).__name__})")
     # torch: (sign(a)·relu(|a|) · K)^(1/p) with a = avg_pool(x^p); negatives stay negative.
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # NaN/inf as in torch
         if np.issubdtype(input.dtype, np.integer) and not _args.is_int(norm_type):
@@ -478,9 +476,7 @@ def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_
         else:
             raise TypeError(f"{fn}() output_ratio must be a tuple of 2 numbers, but got {output_ratio!r}")
         if len(ratios) != ndim or not all(isinstance(r, (int, float)) and not isinstance(r, bool) for r in ratios):
-            raise TypeError(
-                f"{fn}() output_ratio must be a tuple of {ndim} numbers, but got {output_ratio!r}"
-            )
+            raise TypeError(f"{fn}() output_ratio must be a tuple of {ndim} numbers, but got {output_ratio!r}")
         output_size = tuple(int(size * ratio) for size, ratio in zip(spatial, ratios, strict=True))
     output_size = _args.as_tuple(fn, "output_size", output_size, ndim)
     for k in kernel_size:
@@ -531,8 +527,14 @@ def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_
 
 
 def fractional_max_pool2d(
-    input, kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None,
-    *, generator=None,
+    input,
+    kernel_size,
+    output_size=None,
+    output_ratio=None,
+    return_indices=False,
+    _random_samples=None,
+    *,
+    generator=None,
 ):
     """Fractional max pooling (Graham, 2014): ``k×k`` windows at pseudo-random steps.
 
@@ -558,8 +560,14 @@ def fractional_max_pool2d(
 
 
 def fractional_max_pool3d(
-    input, kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None,
-    *, generator=None,
+    input,
+    kernel_size,
+    output_size=None,
+    output_ratio=None,
+    return_indices=False,
+    _random_samples=None,
+    *,
+    generator=None,
 ):
     """3-D fractional max pooling; see :func:`fractional_max_pool2d`.
 
@@ -588,8 +596,7 @@ def _max_unpool(fn, ndim, input, indices, kernel_size, stride, padding, output_s
     stride = _args.as_stride(fn, stride, kernel_size)
     padding = _args.as_tuple(fn, "padding", padding, ndim)
     default = tuple(
-        (size - 1) * s + k - 2 * p
-        for size, k, s, p in zip(batch.shape[2:], kernel_size, stride, padding, strict=True)
+        (size - 1) * s + k - 2 * p for size, k, s, p in zip(batch.shape[2:], kernel_size, stride, padding, strict=True)
     )
     if output_size is None:
         sizes = default
@@ -661,4 +668,3 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
     [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 7.0]
     """
     return _max_unpool("max_unpool3d", 3, input, indices, kernel_size, stride, padding, output_size)
-

@@ -120,9 +120,7 @@ class AxisWindows:
     def cell_kind(self) -> np.ndarray:
         """``(L_out, K)`` int8: CELL_INPUT, CELL_PADDING or CELL_OVERHANG per tap."""
         kinds = np.full(self.taps.shape, CELL_OVERHANG, dtype=np.int8)
-        kinds[(self.taps >= -self.padding) & (self.taps < self.input_size + self.padding)] = (
-            CELL_PADDING
-        )
+        kinds[(self.taps >= -self.padding) & (self.taps < self.input_size + self.padding)] = CELL_PADDING
         kinds[self.in_bounds] = CELL_INPUT
         return kinds
 
@@ -370,9 +368,7 @@ class Windows:
         """
         if divisor_override is not None:
             return np.full(self.output_shape, divisor_override, dtype=np.int64)
-        counts = [
-            axis.pool_size if count_include_pad else axis.real_count for axis in self.axes
-        ]
+        counts = [axis.pool_size if count_include_pad else axis.real_count for axis in self.axes]
         total = np.ones(self.output_shape, dtype=np.int64)
         for i, count in enumerate(counts):
             shape = [1] * len(self.axes)

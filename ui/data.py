@@ -31,8 +31,7 @@ def _number(token: str, position: int) -> float:
         return float(cleaned)
     except ValueError:
         raise ValueError(
-            f'"{token}" (value {position}) is not a number. Type numbers separated by spaces or '
-            "commas, e.g. 1 4 -1 0."
+            f'"{token}" (value {position}) is not a number. Type numbers separated by spaces or commas, e.g. 1 4 -1 0.'
         ) from None
 
 

@@ -126,7 +126,8 @@ def window_figure(
         for position, kind in zip(s.cells, s.kinds, strict=True):
             shapes.append(
                 _cell(
-                    input_axes, *_as_2d(position),
+                    input_axes,
+                    *_as_2d(position),
                     line=dict(color=WINDOW_COLOURS[kind], width=4, dash=WINDOW_DASH[kind]),
                     fillcolor="rgba(29, 78, 216, 0.12)",
                 )  # fmt: skip

@@ -68,6 +68,4 @@ def page(browser):
     watch_page(page)
     yield page
     context.close()
-    assert page.external_requests == [], (
-        f"The app made requests outside localhost: {page.external_requests}"
-    )
+    assert page.external_requests == [], f"The app made requests outside localhost: {page.external_requests}"

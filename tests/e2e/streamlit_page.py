@@ -171,9 +171,7 @@ def open_app(page: Page, base_url: str, path: str = "", timeout_s: float = RUN_T
     _wait_until_settled(page, runs_before, timeout_s, f"opening {url}")
 
 
-def wait_for_rerun(
-    page: Page, action: Callable[[], object], timeout_s: float = RUN_TIMEOUT_S
-) -> None:
+def wait_for_rerun(page: Page, action: Callable[[], object], timeout_s: float = RUN_TIMEOUT_S) -> None:
     """Perform `action` (e.g. a click or key press) and wait for the rerun it causes to finish."""
     runs_before = _completed_runs(page)
     action()
