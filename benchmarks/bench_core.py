@@ -1,10 +1,15 @@
 """pooling_core vs torch (CPU) vs a plain numpy copy of the input, side by side in one process.
 
 Machines here are noisy, so absolute times drift; the ratios are what we track. Each round
-runs the three contenders back to back (in rotating order) and we report medians.
+runs the three contenders one after another (in rotating order), each for a short block of
+back-to-back calls, and we report the median call of each. Blocks, rather than single calls,
+keep one contender's after-effects off the next one's clock: after a call, torch's OpenMP
+workers keep spinning on the cores for a while, and a single numpy call started right then
+is measured sharing the machine with them.
 
     python benchmarks/bench_core.py            # full table
     python benchmarks/bench_core.py --quick    # fewer rounds
+    python benchmarks/bench_core.py --case 1d --case resnet   # some cases only
 """
 
 from __future__ import annotations
@@ -37,7 +42,10 @@ CASES = [
 ]  # fmt: skip
 
 
-def median_seconds(function, rounds: int) -> list[float]:
+BLOCK = 5  # back-to-back calls per contender per round
+
+
+def call_seconds(function, rounds: int) -> list[float]:
     times = []
     for _ in range(rounds):
         start = time.perf_counter()
@@ -46,10 +54,12 @@ def median_seconds(function, rounds: int) -> list[float]:
     return times
 
 
-def run(rounds: int) -> list[dict]:
+def run(rounds: int, only: list[str] | None = None) -> list[dict]:
     rng = np.random.default_rng(0)
     rows = []
     for label, name, shape, kwargs in CASES:
+        if only and not any(word in label for word in only):
+            continue
         x = rng.standard_normal(shape, dtype=np.float32)
         xt = torch.from_numpy(x)
         ours = getattr(pc, name)
@@ -71,7 +81,7 @@ def run(rounds: int) -> list[dict]:
         for round_index in range(rounds):
             rotated = order[round_index % 3 :] + order[: round_index % 3]
             for key in rotated:
-                samples[key] += median_seconds(contenders[key], 1)
+                samples[key] += call_seconds(contenders[key], BLOCK)
         medians = {key: statistics.median(values) for key, values in samples.items()}
         rows.append(
             dict(
@@ -89,12 +99,13 @@ def run(rounds: int) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5 rounds instead of 25")
+    parser.add_argument("--case", action="append", help="only cases whose label contains this (repeatable)")
     args = parser.parse_args()
     rounds = 5 if args.quick else 25
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}; {rounds} rounds")
     print("| case | pooling_core ms | torch ms | copy ms | core/torch | core/copy |")
     print("|---|---:|---:|---:|---:|---:|")
-    for row in run(rounds):
+    for row in run(rounds, args.case):
         print(
             f"| {row['label']} | {row['ours_ms']:.2f} | {row['torch_ms']:.2f} | {row['copy_ms']:.2f} "
             f"| {row['vs_torch']:.2f} | {row['vs_copy']:.2f} |"
