@@ -126,6 +126,34 @@ def test_large_one_dimensional_job_splits_along_space():
     check_case(batch, windows, exact_sums=False)
 
 
+@pytest.mark.parametrize(
+    "kernel, stride, dilation, doubling", [(4, 4, 1, True), (3, 2, 1, True), (7, 3, 2, True), (5, 8, 1, False)]
+)
+def test_doubling_max_on_a_long_signal(kernel, stride, dilation, doubling):
+    """Windows wholly inside the last axis take the doubling path unless the gaps between
+    them make its contiguous passes dearer (two threads, split in space, either way)."""
+    rng = np.random.default_rng(kernel * 100 + stride)
+    length = 2**19 + 3
+    batch = make_input(rng, (1, 1, length), np.float32, extremes=True)
+    windows = sliding_windows((length,), (kernel,), (stride,), (0,), (dilation,), False)
+    (step,) = _kernels._steps(windows)
+    assert _kernels._doubling_pays(step) == doubling
+    check_case(batch, windows, exact_sums=False)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int32])
+def test_indices_with_many_taps_and_gaps_between_windows(dtype):
+    """144 taps need int16 winners; stride > kernel leaves input phases no tap reads."""
+    rng = np.random.default_rng(11)
+    batch = make_input(rng, (2, 2, 13, 14, 15), dtype, extremes=True)
+    for kernel, stride, padding, dilation in (
+        ((6, 6, 4), (1, 2, 3), (3, 2, 1), (1, 2, 1)),
+        ((2, 3, 2), (5, 4, 3), (1, 1, 0), (1, 1, 2)),
+    ):
+        windows = sliding_windows(batch.shape[2:], kernel, stride, padding, dilation, True)
+        check_case(batch, windows, exact_sums=_sums_are_exact(batch))
+
+
 def test_signed_zero_ties_in_the_fast_path():
     """np.maximum's SIMD loops may return either zero on a ±0 tie; torch keeps the first."""
     rng = np.random.default_rng(9)
