@@ -6,9 +6,10 @@ Page files are named after their URL paths (``pages/pool_1d.py`` ↔ ``/pool_1d`
 
 import streamlit as st
 
-from ui.frame import use_router
+from ui.frame import start_session, use_router
 
 use_router()
+start_session()
 st.set_page_config(page_title="Pooling Lab", page_icon="🔲", layout="wide")
 
 PAGES = [

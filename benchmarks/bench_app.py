@@ -10,14 +10,17 @@ For each page, in headless Chromium (Debian's `chromium`, offline like the brows
 * **Latency** of a parameter change: from the key press (or click) to the updated view, which
   is: the run's `script_finished` ForwardMsg has arrived on the page's websocket, no element
   of the previous run is left (`data-stale`), no element is still a loading placeholder, and the
-  page's text (main column: output numbers, formula, step) differs from before. Measured for
+  page's text (main column: output numbers, formula, step) differs from before. Timed inside
+  the browser (see `_WATCH`): from its own keydown/pointerdown event (for a typed value, the
+  Enter that commits it) to the animation frame after the page changed. Measured for
   ≥ 20 keyboard changes of the `kernel_size` slider (alternating → and ←), for clicks cycling
   through the `function` radio, and for clicks on the `return_indices` toggle (a rerun that
   leaves the figure unchanged: what the rest of the page costs). Also reported: when the
   browser sent its rerun request, when `script_finished` arrived, and when the Plotly chart had
-  been redrawn (a new `_fullLayout`). Times are taken in Python, polling the page every
-  ~2-5 ms, so they carry that much granularity; websocket events reach Python only when the
-  browser reports them, so a busy renderer delays the `script_finished` column too.
+  been redrawn (a new `_fullLayout`), both at the following animation frame. The two websocket
+  columns are stamped in Python when the browser reports the frame (a busy renderer delays
+  them) and put on the page's clock through the wall clock. A change that shows no new text
+  (the /images `return_indices` toggle) is timed from Python instead, polling every few ms.
 * **Server only**: the same slider changes sent by a websocket client that speaks Streamlit's
   protocol, without a browser, timed to `script_finished`: what the server costs alone.
 * **Payload** of the default view on a fresh browser context: total bytes of the ForwardMsgs
@@ -64,6 +67,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
@@ -93,9 +97,6 @@ _SIGNATURE = """() => {
     const images = [...main.querySelectorAll('img')].map(img => img.src.length).join(',');
     return main.innerText + '|' + images;
 }"""
-_DRAWN = f"""(before) => document.querySelector('[data-stale="true"]') === null
-    && document.querySelector('[data-testid="stSkeleton"]') === null
-    && ({_SIGNATURE.strip()})() !== before"""
 # For a change that shows nothing new (e.g. return_indices on /images, whose pictures drop the
 # indices): the run's elements are drawn, whatever the text.
 _SETTLED = """() => document.querySelector('[data-stale="true"]') === null
@@ -117,6 +118,8 @@ class Recorder:
 
     finished: list[float] = field(default_factory=list)  # perf_counter at each script_finished
     sent: list[float] = field(default_factory=list)  # perf_counter at each BackMsg the page sent
+    finished_epoch_ms: list[float] = field(default_factory=list)  # the same, as wall-clock ms
+    sent_epoch_ms: list[float] = field(default_factory=list)
     frames: list[bytes] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
 
@@ -129,9 +132,11 @@ class Recorder:
             if message.WhichOneof("type") == "script_finished":
                 if message.script_finished != ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN:
                     self.finished.append(time.perf_counter())
+                    self.finished_epoch_ms.append(time.time() * 1000)
 
         def on_sent(payload: str | bytes) -> None:
             self.sent.append(time.perf_counter())
+            self.sent_epoch_ms.append(time.time() * 1000)
 
         def on_websocket(websocket) -> None:
             if "/_stcore/stream" in websocket.url:
@@ -155,14 +160,98 @@ class Sample:
     chart_ms: float | None
 
 
+# Installed in the page before each timed change: times the change from inside the browser.
+# The clock starts at the browser's own input event (the Enter or arrow key, or the pointer
+# press), not at Python's request for it. A MutationObserver checks, after each change to the
+# page, whether the updated view is there (nothing stale, no placeholder, the text changed);
+# the view counts as shown at the next animation frame (the paint). The chart counts as
+# redrawn when Plotly has replaced its layout, again at the next frame. Python then waits for
+# the result polling every 50 ms, so that it does not compete with the page for the CPU (an
+# earlier version polled with page.evaluate every few ms from Python, which slowed the very
+# renderer it timed).
+_WATCH = f"""(before) => {{
+    const now = () => performance.timeOrigin + performance.now();
+    const signature = {_SIGNATURE.strip()};
+    const firstPlot = document.querySelector('.js-plotly-plot');
+    const oldLayout = firstPlot ? firstPlot._fullLayout : null;
+    const state = {{input: null, dom: null, view: null, chart: null, hadChart: !!oldLayout}};
+    const onInput = (event) => {{
+        if (state.input !== null) return;
+        if (event.type === 'keydown' && !(event.key === 'Enter' || event.key.startsWith('Arrow'))) return;
+        state.input = now();
+    }};
+    document.addEventListener('keydown', onInput, {{capture: true}});
+    document.addEventListener('pointerdown', onInput, {{capture: true}});
+    const check = () => {{
+        if (state.input === null) return;
+        if (state.dom === null
+                && document.querySelector('[data-stale="true"]') === null
+                && document.querySelector('[data-testid="stSkeleton"]') === null
+                && signature() !== before) {{
+            state.dom = now();
+            requestAnimationFrame(() => {{ state.view = now(); }});
+        }}
+        if (state.chart === null && oldLayout) {{
+            const plot = document.querySelector('.js-plotly-plot');
+            if (plot && plot._fullLayout && plot._fullLayout !== oldLayout) {{
+                state.chart = -1;
+                requestAnimationFrame(() => {{ state.chart = now(); }});
+            }}
+        }}
+    }};
+    const observer = new MutationObserver(check);
+    observer.observe(document.body, {{subtree: true, childList: true, attributes: true, characterData: true}});
+    state.stop = () => {{
+        observer.disconnect();
+        document.removeEventListener('keydown', onInput, {{capture: true}});
+        document.removeEventListener('pointerdown', onInput, {{capture: true}});
+    }};
+    window.__benchWatch = state;
+}}"""
+
+
 def measure(page: Page, recorder: Recorder, action, expect_chart: bool = True, expect_change: bool = True) -> Sample:
-    """Run `action` and time the three milestones of the rerun it causes.
+    """Run `action` and time the milestones of the rerun it causes, from the browser's input event.
 
     ``expect_change=False``: the view counts as updated once the run has finished and nothing is
-    stale, even if the page's text is the same (for changes that show nothing new).
+    stale, even if the page's text is the same (for changes that show nothing new); there is no
+    page change to watch for, so that case is timed from Python (see `measure_from_python`).
     """
-    before = page.evaluate(_SIGNATURE)
-    has_chart = page.evaluate(_REMEMBER_CHART)
+    if not expect_change:
+        return measure_from_python(page, recorder, action)
+    page.evaluate(_WATCH, page.evaluate(_SIGNATURE))
+    runs_before, sent_before = len(recorder.finished), len(recorder.sent)
+    action()
+    try:
+        page.wait_for_function("() => window.__benchWatch.view !== null", polling=50, timeout=RUN_TIMEOUT_S * 1000)
+    except PlaywrightTimeout as error:
+        raise TimeoutError(f"no updated view within {RUN_TIMEOUT_S:.0f} s") from error
+    deadline = time.perf_counter() + RUN_TIMEOUT_S
+    while len(recorder.finished) <= runs_before:  # the view must come from a finished run
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the page changed but no run finished")
+        page.wait_for_timeout(20)
+    if expect_change and expect_chart:
+        with contextlib.suppress(PlaywrightTimeout):  # a chart that did not change is not waited for
+            page.wait_for_function(
+                "() => !window.__benchWatch.hadChart || window.__benchWatch.chart > 0",
+                polling=50, timeout=CHART_REDRAW_TIMEOUT_S * 1000,
+            )  # fmt: skip
+    state = page.evaluate("() => { const s = window.__benchWatch; s.stop(); return s; }")
+    started = state["input"]
+    sent_at = recorder.sent_epoch_ms[sent_before] if len(recorder.sent_epoch_ms) > sent_before else None
+    chart = state["chart"] if state["chart"] and state["chart"] > 0 else None
+    return Sample(
+        sent_ms=sent_at - started if sent_at is not None else None,
+        finished_ms=recorder.finished_epoch_ms[runs_before] - started,
+        view_ms=state["view"] - started,
+        chart_ms=chart - started if chart is not None else None,
+    )
+
+
+def measure_from_python(page: Page, recorder: Recorder, action) -> Sample:
+    """Time a change that leaves the page's text as it was: from Python's request for the input
+    until the run has finished and nothing is stale (polled from Python)."""
     runs_before = len(recorder.finished)
     sent_before = len(recorder.sent)
     started = time.perf_counter()
@@ -171,28 +260,19 @@ def measure(page: Page, recorder: Recorder, action, expect_chart: bool = True, e
     view_at = None
     while view_at is None:
         # (each evaluate also lets Playwright deliver websocket events)
-        drawn = page.evaluate(_DRAWN, before) if expect_change else page.evaluate(_SETTLED)
+        settled = page.evaluate(_SETTLED)
         now = time.perf_counter()
-        if drawn and len(recorder.finished) > runs_before:
+        if settled and len(recorder.finished) > runs_before:
             view_at = now
         elif now > deadline:
-            finished = len(recorder.finished) > runs_before
-            raise TimeoutError(
-                f"no updated view within {RUN_TIMEOUT_S:.0f} s ("
-                + ("the run finished but the page's text did not change" if finished else "no run finished")
-                + ")"
-            )
-    finished_at = recorder.finished[runs_before]
+            raise TimeoutError(f"no finished run within {RUN_TIMEOUT_S:.0f} s")
     sent_at = recorder.sent[sent_before] if len(recorder.sent) > sent_before else None
-    chart_ms = None
-    if has_chart and expect_chart:
-        chart_deadline = time.perf_counter() + CHART_REDRAW_TIMEOUT_S
-        while time.perf_counter() < chart_deadline:
-            if page.evaluate(_CHART_REDRAWN):
-                chart_ms = (time.perf_counter() - started) * 1000
-                break
-    sent_ms = (sent_at - started) * 1000 if sent_at is not None else None
-    return Sample(sent_ms, (finished_at - started) * 1000, (view_at - started) * 1000, chart_ms)
+    return Sample(
+        sent_ms=(sent_at - started) * 1000 if sent_at is not None else None,
+        finished_ms=(recorder.finished[runs_before] - started) * 1000,
+        view_ms=(view_at - started) * 1000,
+        chart_ms=None,
+    )
 
 
 def probe_change(page: Page, recorder: Recorder, action) -> bool:

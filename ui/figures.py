@@ -28,6 +28,37 @@ BLUES = [[i / (len(_BLUES) - 1), colour] for i, colour in enumerate(_BLUES)]
 SPEEDS = {"0.5×": 1200, "1×": 600, "2×": 300, "4×": 150}
 
 
+class PlainFigure(go.Figure):
+    """A figure written directly as Plotly's JSON structure, handed to Streamlit unchecked.
+
+    ``st.plotly_chart`` validates a dict by building ``go.Figure(**spec)``, and turns a
+    ``go.Figure`` back into a dict with a deep copy; even ``go.Figure(spec, _validate=False)``
+    still validates every animation frame. For the 2-D window figure (a frame per output,
+    each with a dozen shapes) that was ~30 ms of a ~50 ms rerun. This class is a
+    ``go.Figure`` only so that Streamlit takes its ``to_dict()`` as it is; the specs it
+    carries are checked against plotly's validator by the tests instead
+    (tests/unit/test_figures.py).
+    """
+
+    def __init__(self, spec: dict):
+        # No super().__init__(): that is the validation we skip.
+        self._plain_spec = spec
+
+    def to_dict(self) -> dict:
+        return self._plain_spec
+
+    def to_plotly_json(self) -> dict:
+        return self._plain_spec
+
+    def validated(self) -> go.Figure:
+        """The same figure through plotly's validator (raises if the spec is not valid Plotly)."""
+        return go.Figure(self._plain_spec)
+
+    def __repr__(self) -> str:
+        spec = self._plain_spec
+        return f"PlainFigure({len(spec.get('data', []))} traces, {len(spec.get('frames', []))} frames)"
+
+
 def _as_2d(position: tuple[int, ...]) -> tuple[int, int]:
     return (0, position[0]) if len(position) == 1 else (position[0], position[1])
 
@@ -63,7 +94,7 @@ def window_figure(
     step: int = 0,
     dropped_window: list[tuple[int, ...]] | None = None,
     show_text: bool = True,
-) -> go.Figure:
+) -> PlainFigure:
     """The animated sliding window over ``plane`` (1-D or 2-D) producing ``result``."""
     one_d = plane.ndim == 1
     grid = plane[None, :] if one_d else plane
@@ -190,7 +221,9 @@ def window_figure(
 
     spec["layout"].update(
         height=(400 if one_d else 600),
-        margin=dict(l=10, r=10, t=90, b=150 if one_d else 110),
+        margin=dict(l=40, r=10, t=90, b=150 if one_d else 110),
+        # Drawn without Streamlit's chart theme (see ui.panels.animation), so the page's font here.
+        font=dict(family='"Source Sans", sans-serif', size=15, color="#111111"),
         plot_bgcolor=BACKGROUND,
         paper_bgcolor=BACKGROUND,
         showlegend=False,
@@ -217,7 +250,7 @@ def window_figure(
             )
         ] if steps else [],
     )  # fmt: skip
-    return go.Figure(spec, _validate=False)
+    return PlainFigure(spec)
 
 
 @lru_cache(maxsize=2)
@@ -254,13 +287,3 @@ def _edges(centres: np.ndarray) -> np.ndarray:
 
 def _label(index: tuple[int, ...]) -> str:
     return str(index[0]) if len(index) == 1 else f"({index[0]}, {index[1]})"
-
-
-def figure_bytes(figure: go.Figure) -> int:
-    """Size of the figure JSON sent to the browser."""
-    return len(figure.to_json().encode())
-
-
-def frames_are_layout_only(figure: go.Figure) -> bool:
-    """True when no frame re-sends trace data: frames stay small however big the heatmaps."""
-    return all(not frame.data for frame in figure.frames)

@@ -90,8 +90,11 @@ def animation(plane: np.ndarray, kind: str, animation_arguments: dict, *, key: s
     dropped = _dropped_window(plane.shape, kind, animation_arguments)
     figure = window_figure(plane, result, steps, is_max=kind in ("max", "adaptive_max"), step=step,
                            dropped_window=dropped, show_text=plane.size <= 1024)  # fmt: skip
+    # theme=None: Streamlit's chart theme is merged into the figure in the browser at every
+    # redraw; without it a parameter change on /pool_2d updates in ~100 ms instead of ~145 ms
+    # (benchmarks/bench_app.py). The figure sets its own colours and font instead.
     st.plotly_chart(
-        figure, key=f"{key}_figure", config={"displayModeBar": False, "scrollZoom": False},
+        figure, key=f"{key}_figure", config={"displayModeBar": False, "scrollZoom": False}, theme=None,
         alt=f"Sliding window animation with {len(steps)} steps; the current step is described below.",
     )  # fmt: skip
     back, label, forward = st.columns([1, 6, 1], vertical_alignment="center")
