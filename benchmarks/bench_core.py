@@ -15,14 +15,23 @@ is measured sharing the machine with them.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-import torch
-import torch.nn.functional as F
+# After each parallel call, torch's OpenMP workers spin on the cores for milliseconds waiting for
+# more work (libgomp's default). In one process that steals a core from whatever runs next:
+# numpy calls right after a torch block took ~0.35 ms instead of ~0.23. Passive waiting leaves
+# torch's own times unchanged here (max_pool1d 2^20: 0.267 vs 0.275 ms; resnet stem with
+# indices: 4.74 vs 4.75 ms), so every contender is timed on an otherwise idle machine.
+# Must be set before torch is imported; an explicit setting from the environment wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pooling_core as pc  # noqa: E402
@@ -102,7 +111,10 @@ def main() -> None:
     parser.add_argument("--case", action="append", help="only cases whose label contains this (repeatable)")
     args = parser.parse_args()
     rounds = 5 if args.quick else 25
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}; {rounds} rounds")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, OMP_WAIT_POLICY="
+        f"{os.environ['OMP_WAIT_POLICY']}; numpy {np.__version__}; {rounds} rounds, {BLOCK} calls per block"
+    )
     print("| case | pooling_core ms | torch ms | copy ms | core/torch | core/copy |")
     print("|---|---:|---:|---:|---:|---:|")
     for row in run(rounds, args.case):

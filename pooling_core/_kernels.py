@@ -234,27 +234,42 @@ def _doubling_pays(step: _Step) -> bool:
     return doublings * step.span * CONTIGUOUS_PASS_COST + step.out < (step.kernel - 1) * step.out
 
 
+DOUBLING_CHUNK = 1 << 18  # cells per chunk (1 MB of float32): measured best of 2^15..2^21 here
+
+
 def _max_by_doubling(current: np.ndarray, step: _Step, target: np.ndarray) -> None:
     """Max over windows lying wholly inside the last axis, from running maxima of doubling width.
 
     ``M_2w[i] = max(M_w[i], M_w[i + w*dilation])`` needs only shifted unit-stride views. Once
     ``w < k <= 2w``, window ``o`` is ``max(M_w[start], M_w[start + (k-w)*dilation])``: two
     overlapping halves, which max (unlike sum) allows. Only that last step reads strided.
+    Outputs go in chunks, so the running maxima are small arrays that stay in cache.
     """
     d, s, k = step.dilation, step.stride, step.kernel
-    running = current[..., step.origin : step.origin + step.span]
-    width = 1
-    while 2 * width < k:
-        shift = width * d
-        running = np.maximum(running[..., :-shift], running[..., shift:])
-        width *= 2
-    last = (step.out - 1) * s + 1
-    tail = (k - width) * d
-    np.maximum(running[..., 0:last:s], running[..., tail : tail + last : s], out=target)
+    lead = current.shape[:-1]
+    per_chunk = max(1, DOUBLING_CHUNK // max(1, int(np.prod(lead)) * s))
+    span = (min(per_chunk, step.out) - 1) * s + (k - 1) * d + 1
+    scratch = [np.empty(lead + (span,), dtype=current.dtype) for _ in range(2 if k > 4 else 1)]
+    for first in range(0, step.out, per_chunk):
+        count = min(per_chunk, step.out - first)
+        start = step.origin + first * s
+        running = current[..., start : start + (count - 1) * s + (k - 1) * d + 1]
+        width = 1
+        while 2 * width < k:
+            shift = width * d
+            target_running = scratch[0][..., : running.shape[-1] - shift]
+            running = np.maximum(running[..., :-shift], running[..., shift:], out=target_running)
+            scratch.reverse()  # the next level reads this one: write the other buffer
+            width *= 2
+        last = (count - 1) * s + 1
+        tail = (k - width) * d
+        np.maximum(running[..., 0:last:s], running[..., tail : tail + last : s], out=target[..., first : first + count])
 
 
 def _max_kernel(source, steps, out):
     _separable(np.maximum, lowest(source.dtype), source, steps, out)
+    if np.issubdtype(source.dtype, np.floating):
+        _fix_zero_signs(out, source, steps)
 
 
 def _sum_kernel(source, steps, out):
@@ -273,8 +288,6 @@ def max_values_strided(batch: np.ndarray, windows: Windows) -> np.ndarray:
     steps = _steps(windows)
     out = np.empty(batch.shape[:2] + windows.output_shape, dtype=batch.dtype)
     _run(_max_kernel, batch, steps, out)
-    if np.issubdtype(batch.dtype, np.floating):
-        _fix_zero_signs(out, batch, steps)
     return out
 
 
@@ -392,7 +405,7 @@ def _argmax_kernel(batch, steps, best, winner):
     * Tap numbers grow, so "tap n wins" is ``winner = max(winner, take·n)``: plain arithmetic
       on bytes, many times faster than a masked copy.
 
-    ``best`` follows ``np.maximum`` (NaN-propagating like torch; zero signs are fixed after).
+    ``best`` follows ``np.maximum`` (NaN-propagating like torch); zero signs are fixed at the end.
     """
     axes = [_PhasedAxis.of(step) for step in steps]
     phases = _phases(batch, axes)
@@ -429,6 +442,8 @@ def _argmax_kernel(batch, steps, best, winner):
     real = (Ellipsis, slice(None)) + tuple(slice(0, step.out) for step in steps[1:])
     np.copyto(best, running_best.reshape(lead + run_shape)[real])
     np.copyto(winner, running_winner.reshape(lead + run_shape)[real])
+    if floating:
+        _fix_zero_signs(best, batch, steps)
 
 
 def max_with_indices_strided(batch: np.ndarray, windows: Windows):
@@ -439,8 +454,6 @@ def max_with_indices_strided(batch: np.ndarray, windows: Windows):
     taps = int(np.prod([step.kernel for step in steps]))
     winner = np.zeros(out_shape, dtype=np.int8 if taps < 2**7 else np.int16 if taps < 2**15 else np.int64)
     _run(_argmax_kernel, batch, steps, best, winner)
-    if np.issubdtype(batch.dtype, np.floating):
-        _fix_zero_signs(best, batch, steps)
     # Input offset of tap (j_1..j_n) of window (o_1..o_n) = base(o) + offset(j): both parts
     # are sums over axes of (row-major stride) × (start_i(o_i) or j_i·dilation_i).
     strides = [int(np.prod(batch.shape[3 + i :])) for i in range(len(steps))]

@@ -127,7 +127,8 @@ def test_large_one_dimensional_job_splits_along_space():
 
 
 @pytest.mark.parametrize(
-    "kernel, stride, dilation, doubling", [(4, 4, 1, True), (3, 2, 1, True), (7, 3, 2, True), (5, 8, 1, False)]
+    "kernel, stride, dilation, doubling",
+    [(4, 4, 1, True), (3, 2, 1, True), (7, 3, 2, True), (9, 4, 1, True), (5, 8, 1, False)],
 )
 def test_doubling_max_on_a_long_signal(kernel, stride, dilation, doubling):
     """Windows wholly inside the last axis take the doubling path unless the gaps between
