@@ -13,6 +13,7 @@ against the gather path on generated cases: bit for bit for max, within a few ul
 from __future__ import annotations
 
 import itertools
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -191,33 +192,90 @@ def _run(kernel, batch: np.ndarray, steps: list[_Step], *outs: np.ndarray) -> No
         job.result()
 
 
+SCRATCH_KEEP_BYTES = 1 << 23  # scratch buffers up to 8 MB are kept per thread between calls
+_scratch_buffers = threading.local()
+
+
+def _scratch(slot: str, count: int, dtype: np.dtype) -> np.ndarray:
+    """A 1-D work array of ``count`` items, reused by this thread from call to call.
+
+    Fresh multi-megabyte temporaries cost page faults on every call (here ~0.1 ms on a 0.25 ms
+    pooling); whether glibc hands back warm memory depended on what ran before, which made
+    timings bimodal. Each slot has one buffer per thread, grown as needed; buffers above
+    SCRATCH_KEEP_BYTES are not kept. Callers use distinct slots for arrays alive at once.
+    """
+    nbytes = count * np.dtype(dtype).itemsize
+    buffers = _scratch_buffers.__dict__
+    buffer = buffers.get(slot)
+    if buffer is None or buffer.nbytes < nbytes:
+        buffer = np.empty(nbytes, dtype=np.uint8)
+        if nbytes <= SCRATCH_KEEP_BYTES:
+            buffers[slot] = buffer
+    return buffer[:nbytes].view(dtype)
+
+
+SEPARABLE_CHUNK = 1 << 18  # cells of an intermediate per chunk (1 MB of float32): stays in cache
+
+
 def _separable(reduce, fill, source: np.ndarray, steps: list[_Step], out: np.ndarray) -> None:
-    """Fold each axis's taps with ``reduce`` (np.maximum or np.add), outer axis first."""
-    current = source
-    for i, step in enumerate(steps):
-        before = (slice(None),) * (2 + i)
-        shape = current.shape[: 2 + i] + (step.out,) + current.shape[3 + i :]
-        target = out if i == len(steps) - 1 else np.empty(shape, dtype=source.dtype)
-        if reduce is np.maximum and i == len(steps) - 1 and _doubling_pays(step):
-            _max_by_doubling(current, step, target)
+    """Fold each axis's taps with ``reduce`` (np.maximum or np.add), outer axis first.
+
+    With several axes, the work goes in chunks of first-axis outputs: each chunk's
+    intermediates live in two small scratch buffers reused from chunk to chunk, so they stay in
+    cache and no image-sized temporary is allocated (and page-faulted in) on every call.
+    """
+    if len(steps) == 1:
+        _fold_axis(reduce, fill, source, 0, steps[0], out)
+        return
+    first_step, rest = steps[0], steps[1:]
+    lead = source.shape[:2]
+
+    def intermediate_shapes(count: int) -> list[tuple[int, ...]]:
+        sizes = [count] + [step.size for step in rest]
+        shapes = []
+        for i, step in enumerate(rest[:-1], start=1):
+            sizes[i] = step.out
+            shapes.append(lead + tuple(sizes))
+        return [lead + (count,) + tuple(step.size for step in rest)] + shapes
+
+    per_row = max(int(np.prod(shape)) for shape in intermediate_shapes(1))
+    rows = max(1, min(first_step.out, SEPARABLE_CHUNK // max(1, per_row)))
+    capacity = max(int(np.prod(shape)) for shape in intermediate_shapes(rows))
+    scratch = [_scratch(f"separable {i}", capacity, source.dtype) for i in range(min(2, len(rest)))]
+    for first in range(0, first_step.out, rows):
+        count = min(rows, first_step.out - first)
+        chunk = [replace(first_step, origin=first_step.origin + first * first_step.stride, out=count)] + rest
+        current = source
+        for i, (step, shape) in enumerate(zip(chunk, intermediate_shapes(count) + [None], strict=True)):
+            if shape is None:  # the last axis writes the output
+                target = out[:, :, first : first + count]
+            else:
+                target = scratch[i % 2][: int(np.prod(shape))].reshape(shape)
+            _fold_axis(reduce, fill, current, i, step, target)
             current = target
-            continue
-        taps = [tap for tap in step.taps() if tap is not None]
-        # The tap in bounds for the most outputs initialises the target; the rest fold in.
-        taps.sort(key=lambda tap: tap[0].start - tap[0].stop)
-        outputs, inputs = taps[0] if taps else (slice(0, 0), slice(0, 0))
-        target[before + (slice(0, outputs.start),)] = fill
-        target[before + (slice(outputs.stop, None),)] = fill
-        rest = taps[1:]
-        if rest and rest[0][0] == outputs:  # two taps share the range: one pass sets it
-            reduce(current[before + (inputs,)], current[before + (rest[0][1],)], out=target[before + (outputs,)])
-            rest = rest[1:]
-        else:
-            np.copyto(target[before + (outputs,)], current[before + (inputs,)])
-        for outputs, inputs in rest:
-            part = target[before + (outputs,)]
-            reduce(part, current[before + (inputs,)], out=part)
-        current = target
+
+
+def _fold_axis(reduce, fill, current: np.ndarray, i: int, step: _Step, target: np.ndarray) -> None:
+    """Pool spatial axis ``i`` of ``current`` into ``target`` (same shape but ``step.out`` there)."""
+    if reduce is np.maximum and i == current.ndim - 3 and _doubling_pays(step):
+        _max_by_doubling(current, step, target)
+        return
+    before = (slice(None),) * (2 + i)
+    taps = [tap for tap in step.taps() if tap is not None]
+    # The tap in bounds for the most outputs initialises the target; the rest fold in.
+    taps.sort(key=lambda tap: tap[0].start - tap[0].stop)
+    outputs, inputs = taps[0] if taps else (slice(0, 0), slice(0, 0))
+    target[before + (slice(0, outputs.start),)] = fill
+    target[before + (slice(outputs.stop, None),)] = fill
+    others = taps[1:]
+    if others and others[0][0] == outputs:  # two taps share the range: one pass sets it
+        reduce(current[before + (inputs,)], current[before + (others[0][1],)], out=target[before + (outputs,)])
+        others = others[1:]
+    else:
+        np.copyto(target[before + (outputs,)], current[before + (inputs,)])
+    for outputs, inputs in others:
+        part = target[before + (outputs,)]
+        reduce(part, current[before + (inputs,)], out=part)
 
 
 # Along the last (contiguous) axis a strided tap view runs numpy's scalar loop, while a
@@ -249,7 +307,8 @@ def _max_by_doubling(current: np.ndarray, step: _Step, target: np.ndarray) -> No
     lead = current.shape[:-1]
     per_chunk = max(1, DOUBLING_CHUNK // max(1, int(np.prod(lead)) * s))
     span = (min(per_chunk, step.out) - 1) * s + (k - 1) * d + 1
-    scratch = [np.empty(lead + (span,), dtype=current.dtype) for _ in range(2 if k > 4 else 1)]
+    cells = int(np.prod(lead)) * span
+    scratch = [_scratch(f"doubling {i}", cells, current.dtype).reshape(lead + (span,)) for i in range(1 + (k > 4))]
     for first in range(0, step.out, per_chunk):
         count = min(per_chunk, step.out - first)
         start = step.origin + first * s
