@@ -22,6 +22,7 @@ WINDOW_COLOURS = {CELL_INPUT: "#1d4ed8", CELL_PADDING: "#6b7280", CELL_OVERHANG:
 WINDOW_DASH = {CELL_INPUT: "solid", CELL_PADDING: "dash", CELL_OVERHANG: "dot"}
 CHOSEN_COLOUR = "#dc2626"
 BACKGROUND = "#ffffff"
+FONT_FAMILY = '"Source Sans", sans-serif'  # the page's own font (figures are drawn without Streamlit's theme)
 # plotly.py's "Blues" spelled out: unvalidated figures reach plotly.js, whose "Blues" runs the other way.
 _BLUES = plotly.colors.sequential.Blues
 BLUES = [[i / (len(_BLUES) - 1), colour] for i, colour in enumerate(_BLUES)]
@@ -222,8 +223,7 @@ def window_figure(
     spec["layout"].update(
         height=(400 if one_d else 600),
         margin=dict(l=40, r=10, t=90, b=150 if one_d else 110),
-        # Drawn without Streamlit's chart theme (see ui.panels.animation), so the page's font here.
-        font=dict(family='"Source Sans", sans-serif', size=15, color="#111111"),
+        font=dict(family=FONT_FAMILY, size=15, color="#111111"),
         plot_bgcolor=BACKGROUND,
         paper_bgcolor=BACKGROUND,
         showlegend=False,

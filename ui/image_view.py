@@ -8,14 +8,16 @@ in one picture shows the same place in all of them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
 from ui import controls, images, state
+from ui.figures import PlainFigure
 from ui.images import ImageError, LoadedImage, Placement
 
 # Session-state keys of this page; the first three are also its query parameters.
@@ -95,45 +97,56 @@ def _smoothing(picture: Picture, panel_width: int):
     return "fast" if picture.pixels.shape[1] > panel_width else False
 
 
-def pictures_figure(grid: list[list[Picture]], x_range, y_range, *, panel_width: int = PANEL_WIDTH,
-                    outlines: tuple[dict, ...] = ()) -> go.Figure:  # fmt: skip
-    """A grid of pictures with linked axes over ``x_range``/``y_range`` (input pixel coordinates).
-
-    ``outlines`` are rectangles ``dict(x0=, y0=, x1=, y1=)`` drawn on every picture.
-    """
-    rows, cols = len(grid), len(grid[0])
+@lru_cache(maxsize=8)
+def _grid_layout(rows: int, cols: int) -> str:
+    """make_subplots' layout for a rows × cols grid with all axes linked, as JSON (titles blank)."""
     figure = make_subplots(rows=rows, cols=cols, shared_xaxes="all", shared_yaxes="all",
                            horizontal_spacing=0.02, vertical_spacing=0.06 if rows > 1 else 0.0,
-                           subplot_titles=[picture.title for row in grid for picture in row])  # fmt: skip
-    for r, row in enumerate(grid, start=1):
-        for c, picture in enumerate(row, start=1):
-            place = picture.placement
-            figure.add_trace(
-                go.Image(source=images.data_uri(picture.pixels), x0=place.x0, y0=place.y0, dx=place.dx, dy=place.dy,
-                         zsmooth=_smoothing(picture, panel_width),
-                         hovertemplate="x = %{x:.0f}, y = %{y:.0f}<extra></extra>"),
-                row=r, col=c,
-            )  # fmt: skip
-            axes = "" if (r - 1) * cols + c == 1 else str((r - 1) * cols + c)
-            # A frame, so a white picture shows its edges on the white page.
-            figure.add_shape(type="rect", xref=f"x{axes} domain", yref=f"y{axes} domain", x0=0, x1=1, y0=0, y1=1,
-                             line=dict(color="#9ca3af", width=1))  # fmt: skip
-            for outline in outlines:
-                figure.add_shape(type="rect", line=dict(color="#facc15", width=2), row=r, col=c, **outline)
+                           subplot_titles=[" "] * (rows * cols))  # fmt: skip
+    return json.dumps(figure.to_plotly_json()["layout"])
+
+
+def pictures_figure(grid: list[list[Picture]], x_range, y_range, *, panel_width: int = PANEL_WIDTH,
+                    outlines: tuple[dict, ...] = ()) -> PlainFigure:  # fmt: skip
+    """A grid of pictures with linked axes over ``x_range``/``y_range`` (input pixel coordinates).
+
+    ``outlines`` are rectangles ``dict(x0=, y0=, x1=, y1=)`` drawn on every picture. Written as
+    plain dicts on a cached subplot layout: building it through plotly's objects took ~60 ms
+    per figure, most of an /images rerun (tests/unit/test_images.py validates it).
+    """
+    rows, cols = len(grid), len(grid[0])
+    layout = json.loads(_grid_layout(rows, cols))
+    data, shapes = [], []
+    for number, picture in enumerate((picture for row in grid for picture in row), start=1):
+        axis = "" if number == 1 else str(number)
+        place = picture.placement
+        data.append(dict(
+            type="image", source=images.data_uri(picture.pixels), x0=place.x0, y0=place.y0, dx=place.dx, dy=place.dy,
+            zsmooth=_smoothing(picture, panel_width), hovertemplate="x = %{x:.0f}, y = %{y:.0f}<extra></extra>",
+            xaxis=f"x{axis}", yaxis=f"y{axis}",
+        ))  # fmt: skip
+        # A frame, so a white picture shows its edges on the white page.
+        shapes.append(dict(type="rect", xref=f"x{axis} domain", yref=f"y{axis} domain", x0=0, x1=1, y0=0, y1=1,
+                           line=dict(color="#9ca3af", width=1)))  # fmt: skip
+        shapes.extend(dict(type="rect", xref=f"x{axis}", yref=f"y{axis}", line=dict(color="#facc15", width=2),
+                           **outline) for outline in outlines)  # fmt: skip
+        layout["annotations"][number - 1].update(text=picture.title, font=dict(size=15))
     aspect = (y_range[0] - y_range[1]) / (x_range[1] - x_range[0])  # y_range runs top to bottom
     panel_height = panel_width * float(np.clip(aspect, 0.3, 2.0))
     frame = dict(showticklabels=False, showgrid=False, zeroline=False, ticks="")
-    figure.update_xaxes(range=list(x_range), constrain="domain", **frame)
-    figure.update_yaxes(range=list(y_range), constrain="domain", constraintoward="top", **frame)
-    figure.update_layout(
-        height=int(rows * panel_height + 40 * rows + 20), margin=dict(l=2, r=2, t=30, b=2),
+    for key, axis_layout in layout.items():
+        if key.startswith("xaxis"):
+            axis_layout.update(range=list(x_range), constrain="domain", **frame)
+        elif key.startswith("yaxis"):
+            axis_layout.update(range=list(y_range), constrain="domain", constraintoward="top", **frame)
+    layout.update(
+        shapes=shapes, height=int(rows * panel_height + 40 * rows + 20), margin=dict(l=2, r=2, t=30, b=2),
         dragmode="zoom", plot_bgcolor="#ffffff",
     )  # fmt: skip
-    figure.update_annotations(font_size=15)
-    return figure
+    return PlainFigure(dict(data=data, layout=layout))
 
 
-def show(figure: go.Figure, key: str, alt: str) -> None:
+def show(figure: PlainFigure, key: str, alt: str) -> None:
     st.plotly_chart(figure, key=key, config=PLOT_CONFIG, alt=alt)
 
 

@@ -54,3 +54,25 @@ def test_invalid_spec_is_caught_by_validated():
     """The check above can fail: a misspelt key is rejected by plotly's validator."""
     with pytest.raises(ValueError, match="colour"):
         PlainFigure({"data": [{"type": "heatmap", "z": [[1]], "colour": "red"}], "layout": {}}).validated()
+
+
+@pytest.mark.parametrize("rows, cols", [(1, 3), (3, 3), (1, 1)])
+def test_pictures_figure_is_valid_plotly(rows, cols):
+    from ui.image_view import Picture, pictures_figure  # noqa: PLC0415 - imports Streamlit
+    from ui.images import Placement  # noqa: PLC0415
+
+    pixels = np.zeros((4, 6, 3), dtype=np.uint8)
+    grid = [[Picture(f"p{r}{c}", pixels, Placement(x0=0.0, y0=0.0, dx=2.0, dy=2.0)) for c in range(cols)]
+            for r in range(rows)]  # fmt: skip
+    outline = dict(x0=-0.5, x1=3.5, y0=-0.5, y1=3.5)
+    figure = pictures_figure(grid, (-0.5, 11.5), (7.5, -0.5), outlines=(outline,))
+    validated = figure.validated()
+    count = rows * cols
+    assert [trace.type for trace in validated.data] == ["image"] * count
+    assert [annotation.text for annotation in validated.layout.annotations] == [p.title for row in grid for p in row]
+    assert len(validated.layout.shapes) == 2 * count  # a frame and the outline on every picture
+    axes = {trace.xaxis for trace in validated.data}
+    assert len(axes) == count  # each picture on its own axes ...
+    for name in axes:  # ... all over the same range
+        axis = validated.layout["xaxis" + name[1:]]
+        assert list(axis.range) == [-0.5, 11.5]
