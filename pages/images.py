@@ -29,7 +29,7 @@ if image is None:
 batch = images.as_batch(image, colour)  # (C, H, W) float32, values 0-255, at full size
 calls = images.paired_calls(chosen.call)
 try:
-    outputs = {kind: images.pool(call, batch) for kind, call in calls.items()}  # each (C, H_out, W_out)
+    results = {kind: images.pool(call, batch) for kind, call in calls.items()}  # values (C, H_out, W_out), indices
 except (ValueError, TypeError) as error:
     st.error(f"These parameters do not work on this {batch.shape[2]} × {batch.shape[1]} image: {error}", icon="✋")
     st.stop()
@@ -42,10 +42,12 @@ st.markdown(
     "Pick a square of the image. It is shown at full resolution, then as a small grid of numbers "
     "(each cell the mean of its pixels, rounded: a downscaled copy) for the window to slide over."
 )
+outputs = {kind: values for kind, (values, _) in results.items()}
+picked = results["max"][1] if "max" in results else None  # set when return_indices=True
 region, channel = image_view.region_controls(image, colour)
 with overview_area:
     image_view.side_by_side(batch, outputs, calls, view, region)
-image_view.region_detail(batch, outputs, calls, region)
+image_view.region_detail(batch, outputs, calls, region, picked=picked, channel=channel)
 plane = images.region_plane(batch[channel], region)  # (cells, cells)
 try:
     panels.animation(plane, chosen.kind, chosen.animation, key="images")

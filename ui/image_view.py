@@ -31,6 +31,7 @@ CHANNEL = "channel"
 
 VIEWS = ("side by side", "per channel")
 PANEL_WIDTH = 290  # px: roughly a third of the main column in the wide layout on a 1400-px screen
+MARK_COLOUR = "#dc2626"  # the chosen cell's red in the window animation
 PLOT_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
@@ -107,10 +108,12 @@ def _grid_layout(rows: int, cols: int) -> str:
 
 
 def pictures_figure(grid: list[list[Picture]], x_range, y_range, *, panel_width: int = PANEL_WIDTH,
-                    outlines: tuple[dict, ...] = ()) -> PlainFigure:  # fmt: skip
+                    outlines: tuple[dict, ...] = (), marks: tuple[np.ndarray, np.ndarray] | None = None,
+                    marks_label: str = "") -> PlainFigure:  # fmt: skip
     """A grid of pictures with linked axes over ``x_range``/``y_range`` (input pixel coordinates).
 
-    ``outlines`` are rectangles ``dict(x0=, y0=, x1=, y1=)`` drawn on every picture. Written as
+    ``outlines`` are rectangles ``dict(x0=, y0=, x1=, y1=)`` drawn on every picture; ``marks``
+    are ``(x, y)`` pixel positions crossed out on the first picture (hover says ``marks_label``). Written as
     plain dicts on a cached subplot layout: building it through plotly's objects took ~60 ms
     per figure, most of an /images rerun (tests/unit/test_images.py validates it).
     """
@@ -131,6 +134,14 @@ def pictures_figure(grid: list[list[Picture]], x_range, y_range, *, panel_width:
         shapes.extend(dict(type="rect", xref=f"x{axis}", yref=f"y{axis}", line=dict(color="#facc15", width=2),
                            **outline) for outline in outlines)  # fmt: skip
         layout["annotations"][number - 1].update(text=picture.title, font=dict(size=15))
+    if marks is not None:
+        pixels_across = x_range[1] - x_range[0]
+        data.append(dict(
+            type="scatter", mode="markers", x=marks[0].tolist(), y=marks[1].tolist(), xaxis="x", yaxis="y",
+            marker=dict(symbol="x-thin", size=float(np.clip(0.6 * panel_width / pixels_across, 4, 14)),
+                        line=dict(width=2, color=MARK_COLOUR)),
+            hovertemplate=f"{marks_label} (x = %{{x}}, y = %{{y}})<extra></extra>", showlegend=False,
+        ))  # fmt: skip
     aspect = (y_range[0] - y_range[1]) / (x_range[1] - x_range[0])  # y_range runs top to bottom
     panel_height = panel_width * float(np.clip(aspect, 0.3, 2.0))
     frame = dict(showticklabels=False, showgrid=False, zeroline=False, ticks="")
@@ -220,8 +231,13 @@ def side_by_side(batch: np.ndarray, outputs: dict, calls: dict, view: str, regio
     st.caption("Drag to zoom (all pictures follow), double-click to zoom out. The yellow square is the region below.")
 
 
-def region_detail(batch: np.ndarray, outputs: dict, calls: dict, region: images.Region) -> None:
-    """The region at full resolution: its pixels, and the outputs whose windows are centred in it."""
+def region_detail(batch: np.ndarray, outputs: dict, calls: dict, region: images.Region, *,
+                  picked: np.ndarray | None = None, channel: int = 0) -> None:  # fmt: skip
+    """The region at full resolution: its pixels, and the outputs whose windows are centred in it.
+
+    ``picked``: max_pool2d's indices (``return_indices=True``); the pixels they point at, in
+    ``channel``, are crossed out on the original: the only pixels a gradient flows back to.
+    """
     shape = batch.shape[1:]
     rows, cols = region.slices
     original = images.to_pixels(batch[:, rows, cols])[0]
@@ -235,9 +251,19 @@ def region_detail(batch: np.ndarray, outputs: dict, calls: dict, region: images.
     side = region.side
     x_range = (region.left - 0.5, region.left + side - 0.5)
     y_range = (region.top + side - 0.5, region.top - 0.5)
-    show(pictures_figure([row], x_range, y_range), "images_region",
+    marks = None
+    if picked is not None:
+        marks = images.picked_pixels(picked[channel], *images.output_crop(calls["max"], shape, region), shape[1])
+    show(pictures_figure([row], x_range, y_range, marks=marks, marks_label="picked by max_pool2d"), "images_region",
          alt="The chosen region at full resolution, before and after pooling.")  # fmt: skip
     st.caption(
         f"Columns {region.left}–{region.left + side - 1}, rows {region.top}–{region.top + side - 1} at full "
         "resolution. Each pooled pixel sits on its window's centre and is `stride` pixels wide."
     )
+    if marks is not None:
+        name = images.CHANNEL_NAMES[channel] if batch.shape[0] == 3 else "grey"
+        st.caption(
+            f"✕ marks the pixel each max-pooled output picked ({name} channel), read from the indices "
+            "`return_indices=True` returns. In training, the gradient of each output flows back to its ✕ "
+            "pixel only; every other pixel gets zero."
+        )

@@ -221,10 +221,23 @@ def paired_calls(call: PoolCall) -> dict[str, PoolCall]:
     return {chosen: call, other: PoolCall(f"{other}_pool2d", shared)} if chosen in ("max", "avg") else {chosen: call}
 
 
-def pool(call: PoolCall, batch: np.ndarray) -> np.ndarray:
-    """Run ``call`` on ``batch`` and return the values (without the indices of ``return_indices``)."""
+def pool(call: PoolCall, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Run ``call`` on ``batch``: the values, and the indices if it asks for ``return_indices``."""
     result = call.run(batch)
-    return result[0] if isinstance(result, tuple) else result
+    return result if isinstance(result, tuple) else (result, None)
+
+
+def picked_pixels(indices: np.ndarray, rows: slice, cols: slice, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, y)`` of the input pixels that the outputs ``[rows, cols]`` of one channel picked.
+
+    ``indices`` is max_pool2d's ``(H_out, W_out)`` plane in torch's flattened form ``h·W + w``.
+
+    >>> indices = np.array([[1, 7], [12, 15]])  # a 4-wide input
+    >>> picked_pixels(indices, slice(0, 2), slice(1, 2), 4)
+    (array([3, 3]), array([1, 3]))
+    """
+    y, x = np.divmod(indices[rows, cols].ravel(), width)
+    return x, y
 
 
 def to_pixels(values: np.ndarray) -> tuple[np.ndarray, bool]:

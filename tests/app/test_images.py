@@ -110,6 +110,26 @@ def test_per_channel_view_has_a_row_per_colour():
     assert overview["layout"]["annotations"][3]["text"] == "G · original"
 
 
+def test_return_indices_crosses_out_the_picked_pixels_of_the_region():
+    at = open_page(sample="scene.jpg", kernel_size="3", stride="2", padding="1")
+    region = figures(at)[1]
+    assert [trace["type"] for trace in region["data"]] == ["image"] * 3  # no marks without indices
+    at.toggle(key="return_indices").set_value(True).run()
+    assert_no_exception(at)
+    region = figures(at)[1]
+    marks = [trace for trace in region["data"] if trace["type"] == "scatter"]
+    assert len(marks) == 1 and marks[0]["xaxis"] == "x"  # on the original
+    # Each mark is a pixel holding the max of its output's window, in the channel shown (R).
+    picture = images.load_image((images.SAMPLES_DIR / "scene.jpg").read_bytes())
+    red = images.as_batch(picture, "RGB")[0]
+    values, indices = pooling_core.max_pool2d(red[None], 3, 2, 1, return_indices=True)
+    x, y = np.array(marks[0]["x"]), np.array(marks[0]["y"])
+    assert x.size > 4
+    assert np.isin(y * red.shape[1] + x, indices[0]).all()  # every mark is an index torch would return
+    assert set(red[y, x].tolist()) <= set(values[0].ravel().tolist())
+    assert any("✕ marks the pixel each max-pooled output picked (R channel)" in c.value for c in at.caption)
+
+
 def test_invalid_parameters_say_so():
     at = open_page(padding="3")  # kernel_size 2: padding may be at most 1
     assert any("padding should be at most half of kernel_size" in error.value for error in at.error)

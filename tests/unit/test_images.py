@@ -142,11 +142,25 @@ def test_paired_calls_share_what_both_functions_take():
     assert calls["max"] == PoolCall("max_pool2d", {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True})
 
 
-def test_pool_drops_indices_and_matches_pooling_core():
+def test_pool_returns_values_and_indices_of_pooling_core():
     batch = images.as_batch(images.load_image(image_files.encode(image_files.photo())), "RGB")
-    values = images.pool(PoolCall("max_pool2d", {"kernel_size": 2, "return_indices": True}), batch)
-    np.testing.assert_array_equal(values, pooling_core.max_pool2d(batch, 2))
+    values, indices = images.pool(PoolCall("max_pool2d", {"kernel_size": 2, "return_indices": True}), batch)
+    expected_values, expected_indices = pooling_core.max_pool2d(batch, 2, return_indices=True)
+    np.testing.assert_array_equal(values, expected_values)
+    np.testing.assert_array_equal(indices, expected_indices)
     assert values.shape == (3, 32, 48)
+    values, indices = images.pool(PoolCall("avg_pool2d", {"kernel_size": 2}), batch)
+    assert indices is None and values.shape == (3, 32, 48)
+
+
+def test_picked_pixels_hold_the_maxima():
+    """Each picked pixel is where its output's value came from (the gradient's route back)."""
+    batch = images.as_batch(images.load_image(image_files.encode(image_files.photo())), "RGB")
+    values, indices = pooling_core.max_pool2d(batch, 3, stride=2, padding=1, return_indices=True)
+    rows, cols = slice(3, 9), slice(5, 12)
+    for channel in range(3):
+        x, y = images.picked_pixels(indices[channel], rows, cols, batch.shape[2])
+        np.testing.assert_array_equal(batch[channel, y, x], values[channel, rows, cols].ravel())
 
 
 # --- what the browser is sent -------------------------------------------------------------
