@@ -95,24 +95,35 @@ def window_figure(
     step: int = 0,
     dropped_window: list[tuple[int, ...]] | None = None,
     show_text: bool = True,
+    padding: tuple[int, ...] = (),
 ) -> PlainFigure:
-    """The animated sliding window over ``plane`` (1-D or 2-D) producing ``result``."""
+    """The animated sliding window over ``plane`` (1-D or 2-D) producing ``result``.
+
+    ``padding`` (per axis) draws the whole declared padding frame; cells of it that no window
+    reads are drawn paler than those some window does.
+    """
     one_d = plane.ndim == 1
     grid = plane[None, :] if one_d else plane
     out_grid = result[None, :] if one_d else result
+    pad_rows, pad_cols = (0, padding[0]) if one_d and padding else tuple(padding) if padding else (0, 0)
     all_cells = [_as_2d(p) for s in steps for p in s.cells] + [_as_2d(p) for p in (dropped_window or [])]
-    rows = [r for r, _ in all_cells] + [0, grid.shape[0] - 1]
-    cols = [c for _, c in all_cells] + [0, grid.shape[1] - 1]
+    rows = [r for r, _ in all_cells] + [-pad_rows, grid.shape[0] - 1 + pad_rows]
+    cols = [c for _, c in all_cells] + [-pad_cols, grid.shape[1] - 1 + pad_cols]
     row_range, col_range = (min(rows), max(rows)), (min(cols), max(cols))
 
     layout = json.loads(_subplot_layout(one_d))
     data = []
     input_axes, output_axes = ("x", "y"), ("x2", "y2")
 
-    # Ghost cells: padding (−∞ for max, 0 for avg) and ceil-mode overhang, drawn under the input.
+    # Ghost cells: padding (−∞ for max, 0 for avg) and ceil-mode overhang, drawn under the input;
+    # the padding no window reads is paler (kind 0).
     ghost_rows = np.arange(row_range[0], row_range[1] + 1)
     ghost_cols = np.arange(col_range[0], col_range[1] + 1)
     ghost_kind = {}
+    for r in range(-pad_rows, grid.shape[0] + pad_rows):
+        for c in range(-pad_cols, grid.shape[1] + pad_cols):
+            if not (0 <= r < grid.shape[0] and 0 <= c < grid.shape[1]):
+                ghost_kind[(r, c)] = 0
     for s in steps:
         for position, kind in zip(s.cells, s.kinds, strict=True):
             if kind != CELL_INPUT:
@@ -122,12 +133,13 @@ def window_figure(
     pad_label = "−∞" if is_max else "0"
     for (r, c), kind in ghost_kind.items():
         ghost_z[r - row_range[0], c - col_range[0]] = kind
-        ghost_text[r - row_range[0], c - col_range[0]] = pad_label if kind == CELL_PADDING else "·"
+        ghost_text[r - row_range[0], c - col_range[0]] = "·" if kind == CELL_OVERHANG else pad_label
     data.append(
         dict(
             type="heatmap", xaxis="x", yaxis="y", z=ghost_z.tolist(), x=ghost_cols.tolist(), y=ghost_rows.tolist(),
             text=ghost_text.tolist(), texttemplate="%{text}" if show_text else None,
-            colorscale=[[0, "#e5e7eb"], [1, "#fed7aa"]], zmin=1, zmax=2, showscale=False, hoverinfo="skip",
+            colorscale=[[0, "#f6f7f9"], [0.5, "#e5e7eb"], [1, "#fed7aa"]], zmin=0, zmax=2, showscale=False,
+            hoverinfo="skip",
             textfont=dict(color="#6b7280"), xgap=2, ygap=2, name="padding",
         )
     )  # fmt: skip

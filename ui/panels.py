@@ -88,8 +88,10 @@ def animation(plane: np.ndarray, kind: str, animation_arguments: dict, *, key: s
     )
     step = current_step(len(steps))
     dropped = _dropped_window(plane.shape, kind, animation_arguments)
+    padding = animation_arguments.get("padding", 0)
+    padding = tuple(padding) if isinstance(padding, tuple | list) else (int(padding),) * plane.ndim
     figure = window_figure(plane, result, steps, is_max=kind in ("max", "adaptive_max"), step=step,
-                           dropped_window=dropped, show_text=plane.size <= 1024)  # fmt: skip
+                           dropped_window=dropped, show_text=plane.size <= 1024, padding=padding)  # fmt: skip
     # theme=None: Streamlit's chart theme is merged into the figure in the browser at every
     # redraw; without it a parameter change on /pool_2d updates in ~100 ms instead of ~145 ms
     # (benchmarks/bench_app.py). The figure sets its own colours and font instead.

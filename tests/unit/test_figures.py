@@ -76,3 +76,19 @@ def test_pictures_figure_is_valid_plotly(rows, cols):
     for name in axes:  # ... all over the same range
         axis = validated.layout["xaxis" + name[1:]]
         assert list(axis.range) == [-0.5, 11.5]
+
+
+def test_the_whole_padding_frame_is_drawn_and_unread_padding_is_paler():
+    """k=3, s=2, p=1 on 6 columns: windows read columns −1..5, never the right padding column 6."""
+    steps = pool_steps(GRID, "max", kernel_size=3, stride=2, padding=1)
+    result = np.array([s.result for s in steps]).reshape(3, 3)
+    spec = window_figure(GRID, result, steps, is_max=True, padding=(1, 1)).to_dict()
+    ghosts = next(trace for trace in spec["data"] if trace.get("name") == "padding")
+    assert ghosts["x"] == list(range(-1, 7)) and ghosts["y"] == list(range(-1, 7))  # the full frame
+    z = np.array(ghosts["z"], dtype=object)
+    assert z[0, 0] == 1 and z[3, 0] == 1  # top-left corner and left column: read by some window
+    assert z[3, 7] == 0 and z[7, 3] == 0  # right column and bottom row: padding no window reads
+    assert z[3, 3] is None  # an input cell: not a ghost
+    assert ghosts["text"][3][7] == "−∞"
+    without = window_figure(GRID, result, steps, is_max=True).to_dict()
+    assert next(t for t in without["data"] if t.get("name") == "padding")["x"] == list(range(-1, 6))
