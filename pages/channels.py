@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from pooling_core.codegen import PoolCall
+from pooling_core import PoolCall
 from pooling_core.reference import torch_repr
 from ui import channels, controls, data, panels
 from ui.frame import use_router

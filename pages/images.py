@@ -50,7 +50,7 @@ with overview_area:
 image_view.region_detail(batch, outputs, calls, region, picked=picked, channel=channel)
 plane = images.region_plane(batch[channel], region)  # (cells, cells)
 try:
-    panels.animation(plane, chosen.kind, chosen.animation, key="images")
+    panels.animation(plane, chosen.call, key="images")
 except (ValueError, TypeError) as error:
     st.warning(f"The window does not fit this {plane.shape[0]} × {plane.shape[1]} grid: {error}", icon="✋")
 with torch_area:

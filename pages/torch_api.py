@@ -3,7 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from pooling_core.codegen import PoolCall, argument_order_note
+from pooling_core import PoolCall
+from pooling_core.codegen import argument_order_note
 from pooling_core.reference import torch_module_call, torch_repr
 from ui import controls, data, panels, state
 from ui.frame import use_router

@@ -9,7 +9,8 @@ array([[4., 0., 2., 3., 3.]], dtype=float32)
 """
 
 from . import geometry
+from .call import PoolCall
 from .functional import *  # noqa: F403
 from .functional import __all__ as _functional_names
 
-__all__ = [*_functional_names, "geometry"]
+__all__ = [*_functional_names, "geometry", "PoolCall"]

@@ -10,6 +10,7 @@ import numbers
 
 import numpy as np
 
+from .geometry import Windows, adaptive_windows, fractional_axis, fractional_starts, sliding_windows
 from .geometry import output_size as _output_size
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -165,3 +166,97 @@ def check_norm_type(fn, norm_type):
 def _show(values) -> str:
     values = tuple(values)
     return str(values[0]) if len(values) == 1 else str(values)
+
+
+# --- from validated arguments to windows: the one way a call reaches its windows ------------------
+
+
+def sliding_windows_for(fn, ndim, spatial, kernel_size, stride, padding, dilation, ceil_mode) -> Windows:
+    """Validate a max/avg/lp call's window arguments for input ``spatial`` and build its windows.
+
+    ``dilation`` is None for the functions that have none (avg, lp). Raises what torch raises,
+    in plain words.
+    """
+    ceil_mode = as_flag(fn, "ceil_mode", ceil_mode)
+    kernel_size = as_tuple(fn, "kernel_size", kernel_size, ndim)
+    stride = as_stride(fn, stride, kernel_size)
+    padding = as_tuple(fn, "padding", padding, ndim)
+    dilations = as_tuple(fn, "dilation", dilation, ndim) if dilation is not None else (1,) * ndim
+    check_pool_params(fn, kernel_size, stride, padding, dilations if dilation is not None else None)
+    check_output_size(fn, spatial, kernel_size, stride, padding, dilations, ceil_mode)
+    return sliding_windows(tuple(spatial), kernel_size, stride, padding, dilations, ceil_mode)
+
+
+def adaptive_sizes(fn, ndim, output_size):
+    """``output_size`` of an adaptive call as ``ndim`` entries (``None`` kept: that dim stays)."""
+    if output_size is None:
+        raise TypeError(f"{fn}() output_size must be an int or a tuple of {ndim} ints, but got None")
+    # torch's 2-D/3-D adaptive kernels need all ndim sizes: a 1-tuple is not broadcast.
+    if ndim > 1 and isinstance(output_size, (tuple, list)) and len(output_size) != ndim:
+        raise ValueError(
+            f"{fn}() output_size must be an int or a tuple of {ndim} sizes, but got {len(output_size)} "
+            f"values: {tuple(output_size)}"
+        )
+    return as_tuple(fn, "output_size", output_size, ndim, allow_none_items=ndim > 1)
+
+
+def adaptive_windows_for(fn, ndim, spatial, output_size) -> Windows:
+    """The bins of an adaptive call over input ``spatial`` (``None`` keeps that dim's size)."""
+    sizes = adaptive_sizes(fn, ndim, output_size)
+    sizes = tuple(spatial[i] if size is None else size for i, size in enumerate(sizes))
+    if any(size < 0 for size in sizes):
+        raise ValueError(f"{fn}() output_size must be ≥ 0 in every dim, but got output_size={sizes}")
+    return adaptive_windows(tuple(spatial), sizes)
+
+
+def fractional_output_size(fn, ndim, spatial, kernel_size, output_size, output_ratio):
+    """Validated ``(kernel_size, output_size)`` tuples of a fractional call over ``spatial``."""
+    kernel_size = as_tuple(fn, "kernel_size", kernel_size, ndim)
+    if output_size is None and output_ratio is None:
+        raise ValueError(f"{fn}() requires specifying either an output_size or an output_ratio")
+    if output_size is None:
+        # torch's functional form takes a pair in 2-D (no single number), a number or a triple
+        # in 3-D, and never broadcasts a 1-tuple.
+        if isinstance(output_ratio, (tuple, list)):
+            ratios = tuple(output_ratio)
+        elif ndim == 3:
+            ratios = (output_ratio,) * ndim
+        else:
+            raise TypeError(f"{fn}() output_ratio must be a tuple of 2 numbers, but got {output_ratio!r}")
+        if len(ratios) != ndim or not all(isinstance(r, (int, float)) and not isinstance(r, bool) for r in ratios):
+            raise TypeError(f"{fn}() output_ratio must be a tuple of {ndim} numbers, but got {output_ratio!r}")
+        output_size = tuple(int(size * ratio) for size, ratio in zip(spatial, ratios, strict=True))
+    output_size = as_tuple(fn, "output_size", output_size, ndim)
+    for k in kernel_size:
+        if k <= 0:
+            raise ValueError(f"{fn}() kernel_size must be greater than zero, but got kernel_size={kernel_size}")
+    for o in output_size:
+        if o < 0:  # 0 gives an empty output, as in torch
+            raise ValueError(f"{fn}() output_size must be non-negative, but got output_size={output_size}")
+    names = ("height", "width") if ndim == 2 else ("time", "height", "width")
+    for name, size, k, o in zip(names, spatial, kernel_size, output_size, strict=True):
+        # torch's 2-D kernel needs o + k - 1 <= L; its 3-D kernel needs o + k - 1 < L.
+        if (o + k - 1 > size) if ndim == 2 else (o + k - 1 >= size):
+            rule = "≤" if ndim == 2 else "<"
+            raise ValueError(
+                f"{fn}() kernel_size {k} is too large relative to input {name} {size} for output "
+                f"size {o}: needs output_size + kernel_size − 1 {rule} input size"
+            )
+    return kernel_size, output_size
+
+
+# torch: in 2-D, sample[..., 0] drives the width and sample[..., 1] the height;
+# in 3-D, sample[..., 0], [1], [2] drive time, height, width.
+FRACTIONAL_SAMPLE_AXIS = {2: (1, 0), 3: (0, 1, 2)}
+
+
+def fractional_windows_for(spatial, kernel_size, output_size, sample) -> Windows:
+    """The windows of one ``(n, c)`` plane of a fractional call, from its ``(ndim,)`` random sample
+    (validated sizes, see :func:`fractional_output_size`)."""
+    order = FRACTIONAL_SAMPLE_AXIS[len(spatial)]
+    return Windows(
+        tuple(
+            fractional_axis(fractional_starts(sample[order[i]], size, o, k), size, k)
+            for i, (size, k, o) in enumerate(zip(spatial, kernel_size, output_size, strict=True))
+        )
+    )

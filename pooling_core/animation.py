@@ -6,14 +6,13 @@ the value each contributes, the cell max pooling picked, the result, the arithme
 out, and a sentence describing the step (for screen readers and copy-paste).
 
 >>> import numpy as np
->>> from pooling_core import max_pool1d
 >>> x = np.array([1, 4, -1, 0, 2, -2, 1, 3, 3, 1], dtype=np.float32)
->>> steps = pool_steps(x, "max", kernel_size=2)
+>>> steps = pool_steps(PoolCall("max_pool1d", {"kernel_size": 2}), x)
 >>> [step.arithmetic for step in steps[:2]]
 ['max(1, 4) = 4', 'max(−1, 0) = 0']
 >>> steps[0].chosen
 (1,)
->>> [step.arithmetic for step in pool_steps(x, "avg", kernel_size=2)[:2]]
+>>> [step.arithmetic for step in pool_steps(PoolCall("avg_pool1d", {"kernel_size": 2}), x)[:2]]
 ['(1 + 4) / 2 = 2.5', '(−1 + 0) / 2 = −0.5']
 """
 
@@ -24,11 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import functional, geometry
-from ._args import as_stride, as_tuple
-from .geometry import CELL_INPUT, CELL_OVERHANG, CELL_PADDING, Windows, adaptive_windows, sliding_windows
+from .call import PoolCall
+from .geometry import CELL_INPUT, CELL_OVERHANG, CELL_PADDING, Windows
 
-KINDS = ("max", "avg", "lp", "adaptive_max", "adaptive_avg")
+KINDS = ("max", "avg", "lp", "adaptive_max", "adaptive_avg", "fractional_max")
 
 
 @dataclass(frozen=True)
@@ -44,6 +42,7 @@ class Step:
     arithmetic: str  # "max(1, 4) = 4"
     description: str  # one sentence for screen readers
     added_by_ceil: bool = False  # this window exists only because of ceil_mode
+    divisor: int | None = None  # average pooling: what the window's sum is divided by
 
 
 def fmt(value) -> str:
@@ -86,78 +85,35 @@ def _power(text: str, p) -> str:
     return f"{text}^{fmt(p)}"
 
 
-def pool_steps(
-    plane: np.ndarray,
-    kind: str,
-    kernel_size=None,
-    stride=None,
-    padding=0,
-    dilation=1,
-    ceil_mode: bool = False,
-    count_include_pad: bool = True,
-    divisor_override: int | None = None,
-    norm_type=2,
-    output_size=None,
-) -> list[Step]:
-    """Steps for pooling one channel ``plane`` (shape ``(L,)`` or ``(H, W)``).
+def pool_steps(call: PoolCall, plane: np.ndarray) -> list[Step]:
+    """Steps of ``call`` pooling one channel ``plane`` (shape ``(L,)``, ``(H, W)`` or ``(D, H, W)``).
 
-    ``kind`` is one of :data:`KINDS`. The parameters are the torch parameters of that kind of
-    pooling; invalid ones raise the same ``ValueError``/``TypeError`` as the pooling function.
-    The results are those of the real pooling function, so the animation shows exactly what
-    ``pooling_core`` (and torch) compute.
+    ``call`` is a max, avg, lp, adaptive or fractional call of the plane's rank; invalid
+    arguments raise the same ``ValueError``/``TypeError`` as the pooling function. The results
+    and windows are those of the real call (:meth:`PoolCall.run`, :meth:`PoolCall.windows`), so
+    the animation shows exactly what ``pooling_core`` (and torch) compute.
     """
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, but got {kind!r}")
-    ndim = plane.ndim
-    if ndim not in (1, 2):
-        raise ValueError(f"the animation shows 1-D or 2-D planes, but got shape {plane.shape}")
+    if call.kind not in KINDS:
+        raise ValueError(f"the animation shows {', '.join(KINDS)} pooling, but got {call.function}")
+    if plane.ndim != call.ndim:
+        raise ValueError(f"{call.function} pools {call.ndim}-D planes, but got shape {plane.shape}")
     batch = plane[None]  # (C=1, *spatial): unbatched torch layout
-    suffix = f"{ndim}d"
-    indices = None
-    if kind == "max":
-        result, indices = getattr(functional, "max_pool" + suffix)(
-            batch, kernel_size, stride, padding, dilation, ceil_mode, return_indices=True
-        )
-    elif kind == "avg":
-        avg = getattr(functional, "avg_pool" + suffix)
-        extra = {} if ndim == 1 else {"divisor_override": divisor_override}
-        result = avg(batch, kernel_size, stride, padding, ceil_mode, count_include_pad, **extra)
-    elif kind == "lp":
-        result = getattr(functional, "lp_pool" + suffix)(batch, norm_type, kernel_size, stride, ceil_mode)
-        padding, dilation = 0, 1
-    elif kind == "adaptive_max":
-        result, indices = getattr(functional, "adaptive_max_pool" + suffix)(batch, output_size, True)
+    if call.is_max:
+        result, indices = call.with_arguments(return_indices=True).run(batch)
+        indices = indices[0]
     else:
-        result = getattr(functional, "adaptive_avg_pool" + suffix)(batch, output_size)
+        result, indices = call.run(batch), None
     result = result[0]
-    indices = None if indices is None else indices[0]
-
-    if kind.startswith("adaptive"):
-        windows = adaptive_windows(plane.shape, result.shape)
-        floor_shape = result.shape
-    else:
-        name = f"{kind}_pool{suffix}"
-        kernel = as_tuple(name, "kernel_size", kernel_size, ndim)
-        strides = as_stride(name, stride, kernel)
-        pads = as_tuple(name, "padding", padding, ndim)
-        dilations = as_tuple(name, "dilation", dilation, ndim)
-        windows = sliding_windows(plane.shape, kernel, strides, pads, dilations, ceil_mode)
-        floor_shape = tuple(
-            geometry.output_size(L, k, s, p, d, False)
-            for L, k, s, p, d in zip(plane.shape, kernel, strides, pads, dilations, strict=True)
-        )
-    return [
-        _step(plane, kind, windows, index, result, indices, count_include_pad, divisor_override, norm_type, floor_shape)
-        for index in np.ndindex(*result.shape)
-    ]
+    windows = call.windows(batch.shape)
+    return [_step(plane, call, windows, index, result, indices) for index in np.ndindex(*result.shape)]
 
 
-def _step(plane, kind, windows: Windows, index, result, indices, count_include_pad, divisor_override, norm_type,
-          floor_shape) -> Step:  # fmt: skip
+def _step(plane, call: PoolCall, windows: Windows, index, result, indices) -> Step:
+    kind = call.kind
     cells = windows.window_cells(*index)
     positions = tuple(cell["position"] for cell in cells)
     kinds = tuple(cell["kind"] for cell in cells)
-    is_max = kind in ("max", "adaptive_max")
+    is_max = call.is_max
     values = []
     for position, cell_kind in zip(positions, kinds, strict=True):
         if cell_kind == CELL_INPUT:
@@ -172,13 +128,15 @@ def _step(plane, kind, windows: Windows, index, result, indices, count_include_p
             candidate = tuple(int(i) for i in np.unravel_index(flat, plane.shape))
             if candidate in positions:
                 chosen = candidate
-    added_by_ceil = any(o >= limit for o, limit in zip(index, floor_shape, strict=True))
+    added_by_ceil = any(o >= axis.floor_size for o, axis in zip(index, windows.axes, strict=True))
+    divisor = None
 
     real = [v for v, k in zip(values, kinds, strict=True) if k == CELL_INPUT]
     if is_max:
         shown = [v for v, k in zip(values, kinds, strict=True) if k != CELL_OVERHANG]
         arithmetic = f"max({', '.join(fmt(v) for v in shown)}) = {fmt(out_value)}"
     elif kind == "lp":
+        norm_type = call.argument("norm_type")
         terms = " + ".join(_power(fmt(v) if v >= 0 else f"({fmt(v)})", norm_type) for v in real)
         if math.isinf(float(norm_type)):
             arithmetic = f"max(|{'|, |'.join(fmt(v) for v in real)}|) = {fmt(out_value)}"
@@ -188,13 +146,11 @@ def _step(plane, kind, windows: Windows, index, result, indices, count_include_p
                 terms = f"{full}/{len(real)} · ({terms})"
             arithmetic = f"({terms})^(1/{fmt(norm_type)}) = {fmt(out_value)}"
     else:
+        count_include_pad = kind == "avg" and call.argument("count_include_pad")
+        divisor_override = call.arguments.get("divisor_override")
         counts = (CELL_INPUT, CELL_PADDING) if count_include_pad else (CELL_INPUT,)
         counted = [v for v, k in zip(values, kinds, strict=True) if k in counts]
-        if kind == "adaptive_avg":
-            counted = real
-        divisor = divisor_override if divisor_override is not None else len(counted)
-        if kind == "avg" and divisor_override is None:
-            divisor = int(windows.divisor(count_include_pad)[index])
+        divisor = int(windows.divisor(count_include_pad, divisor_override)[index])
         arithmetic = f"({_sum_text(counted)}) / {divisor} = {fmt(out_value)}"
 
     where = ", ".join(_position_text(p) for p, k in zip(positions, kinds, strict=True) if k == CELL_INPUT)
@@ -221,6 +177,7 @@ def _step(plane, kind, windows: Windows, index, result, indices, count_include_p
         arithmetic=arithmetic,
         description=sentence,
         added_by_ceil=added_by_ceil,
+        divisor=divisor,
     )
 
 

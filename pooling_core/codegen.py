@@ -4,17 +4,16 @@ The functional and module forms take the same arguments in a *different order* f
 pooling (``ceil_mode`` and ``return_indices`` swap places), which is why the generated code
 always passes them by keyword, and :func:`argument_order_note` says so.
 
->>> call = PoolCall("max_pool1d", {"kernel_size": 2})
->>> call.functional_code()
+>>> functional_code("max_pool1d", {"kernel_size": 2})
 'F.max_pool1d(x, kernel_size=2)'
->>> call.module_code()
+>>> module_code("max_pool1d", {"kernel_size": 2})
 'nn.MaxPool1d(kernel_size=2)'
 """
 
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -50,58 +49,62 @@ def parameters(function: str) -> list[inspect.Parameter]:
     return [p for p in signature.parameters.values() if p.name != "input" and p.kind != p.KEYWORD_ONLY]
 
 
-@dataclass(frozen=True)
-class PoolCall:
-    """A pooling call: the function's name and the arguments given (defaults may be omitted)."""
+@cache
+def defaults(function: str) -> dict:
+    """Every parameter of ``function`` after ``input`` with its default (``inspect.Parameter.empty``
+    for a required one)."""
+    return {parameter.name: parameter.default for parameter in parameters(function)}
 
-    function: str
-    arguments: dict = field(default_factory=dict)
 
-    def explicit(self) -> list[tuple[str, object]]:
-        """Arguments that differ from the defaults, in the functional signature's order."""
-        given = []
-        for parameter in parameters(self.function):
-            if parameter.name not in self.arguments:
-                continue
-            value = self.arguments[parameter.name]
-            if parameter.default is inspect.Parameter.empty or value != parameter.default:
-                given.append((parameter.name, value))
-        return given
+def explicit(function: str, arguments: dict) -> list[tuple[str, object]]:
+    """Arguments that differ from the defaults, in the functional signature's order."""
+    given = []
+    for parameter in parameters(function):
+        if parameter.name not in arguments:
+            continue
+        value = arguments[parameter.name]
+        if parameter.default is inspect.Parameter.empty or not _same(value, parameter.default):
+            given.append((parameter.name, value))
+    return given
 
-    def run(self, input: np.ndarray):
-        """Call ``pooling_core.<function>(input, **arguments)``."""
-        return getattr(functional, self.function)(input, **self.arguments)
 
-    def functional_code(self) -> str:
-        arguments = ", ".join(f"{name}={_literal(value)}" for name, value in self.explicit())
-        return f"F.{self.function}(x{', ' + arguments if arguments else ''})"
+def _same(value, default) -> bool:
+    if isinstance(value, np.ndarray) or isinstance(default, np.ndarray):
+        return False
+    return bool(value == default)
 
-    def module_code(self) -> str:
-        module, order = MODULES[self.function]
-        given = dict(self.explicit())
-        arguments = ", ".join(f"{name}={_literal(given[name])}" for name in order if name in given)
-        return f"nn.{module}({arguments})"
 
-    def returns_indices(self) -> bool:
-        return bool(self.arguments.get("return_indices", False))
+def functional_code(function: str, arguments: dict, input_name: str = "x") -> str:
+    """``F.max_pool1d(x, kernel_size=2)``: every argument that is not a default, by keyword."""
+    listed = ", ".join(f"{name}={_literal(value)}" for name, value in explicit(function, arguments))
+    return f"F.{function}({input_name}{', ' + listed if listed else ''})"
 
-    def script(self, input_code: str = "x = torch.randn(1, 1, 10)") -> str:
-        """A runnable snippet: imports, the input, both forms."""
-        target = "y, indices" if self.returns_indices() else "y"
-        module, _ = MODULES[self.function]
-        lines = [
-            "import torch",
-            "import torch.nn as nn",
-            "import torch.nn.functional as F",
-            "",
-            input_code,
-            f"{target} = {self.functional_code()}",
-            "",
-            f"# the same, as a module ({module} is what you put in a model)",
-            f"pool = {self.module_code()}",
-            f"{target} = pool(x)",
-        ]
-        return "\n".join(lines)
+
+def module_code(function: str, arguments: dict) -> str:
+    """``nn.MaxPool1d(kernel_size=2)``, the same arguments in the module's order."""
+    module, order = MODULES[function]
+    given = dict(explicit(function, arguments))
+    listed = ", ".join(f"{name}={_literal(given[name])}" for name in order if name in given)
+    return f"nn.{module}({listed})"
+
+
+def script(function: str, arguments: dict, input_code: str = "x = torch.randn(1, 1, 10)") -> str:
+    """A runnable snippet: imports, the input, both forms."""
+    target = "y, indices" if arguments.get("return_indices") else "y"
+    module, _ = MODULES[function]
+    lines = [
+        "import torch",
+        "import torch.nn as nn",
+        "import torch.nn.functional as F",
+        "",
+        input_code,
+        f"{target} = {functional_code(function, arguments)}",
+        "",
+        f"# the same, as a module ({module} is what you put in a model)",
+        f"pool = {module_code(function, arguments)}",
+        f"{target} = pool(x)",
+    ]
+    return "\n".join(lines)
 
 
 def argument_order_note(function: str) -> str | None:

@@ -22,13 +22,6 @@ from ._kernels import (
     sum_gather,
     sum_strided,
 )
-from .geometry import (
-    Windows,
-    adaptive_windows,
-    fractional_axis,
-    fractional_starts,
-    sliding_windows,
-)
 
 __all__ = [
     "max_pool1d", "max_pool2d", "max_pool3d",
@@ -54,14 +47,7 @@ def _max_pool(fn, ndim, input, kernel_size, stride, padding, dilation, ceil_mode
     # torch's 1-D kernel without indices is float-only; with indices it runs the 2-D kernel.
     dtypes = _args.FLOAT_DTYPES if (ndim == 1 and not return_indices) else _args.FLOAT_DTYPES + _args.INT_DTYPES
     batch, batched = _args.as_input(fn, input, ndim, dtypes)
-    kernel_size = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
-    stride = _args.as_stride(fn, stride, kernel_size)
-    padding = _args.as_tuple(fn, "padding", padding, ndim)
-    dilation = _args.as_tuple(fn, "dilation", dilation, ndim)
-    _args.check_pool_params(fn, kernel_size, stride, padding, dilation)
-    spatial = batch.shape[2:]
-    _args.check_output_size(fn, spatial, kernel_size, stride, padding, dilation, ceil_mode)
-    windows = sliding_windows(spatial, kernel_size, stride, padding, dilation, ceil_mode)
+    windows = _args.sliding_windows_for(fn, ndim, batch.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
     if return_indices:
         values, indices = max_with_indices_strided(batch, windows)
         return _unbatch(values, batched), _unbatch(indices, batched)
@@ -148,16 +134,13 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 
 def _avg_pool(fn, ndim, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
-    ceil_mode = _args.as_flag(fn, "ceil_mode", ceil_mode)
+    ceil_mode = _args.as_flag(fn, "ceil_mode", ceil_mode)  # checked before the input, as torch does
     count_include_pad = _args.as_flag(fn, "count_include_pad", count_include_pad)
     divisor_override = _args.check_divisor(fn, divisor_override)
     batch, batched = _args.as_input(fn, input, ndim, _args.FLOAT_DTYPES + _args.INT64_ONLY)
-    kernel_size = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
-    stride = _args.as_stride(fn, stride, kernel_size)
-    padding = _args.as_tuple(fn, "padding", padding, ndim)
-    dilation = (1,) * ndim
-    _args.check_pool_params(fn, kernel_size, stride, padding)
     spatial = batch.shape[2:]
+    windows = _args.sliding_windows_for(fn, ndim, spatial, kernel_size, stride, padding, None, ceil_mode)
+    kernel_size = tuple(axis.kernel_size for axis in windows.axes)
     if ndim == 3 and any(size < k for size, k in zip(spatial, kernel_size, strict=True)):
         # avg_pool3d alone checks this, and ignores padding when it does.
         raise ValueError(
@@ -165,8 +148,6 @@ def _avg_pool(fn, ndim, input, kernel_size, stride, padding, ceil_mode, count_in
             f"{kernel_size} in some dim (avg_pool3d requires input ≥ kernel_size per dim, "
             "whatever the padding)"
         )
-    _args.check_output_size(fn, spatial, kernel_size, stride, padding, dilation, ceil_mode)
-    windows = sliding_windows(spatial, kernel_size, stride, padding, dilation, ceil_mode)
     total = sum_strided(batch, windows)
     divisor = windows.uniform_divisor(count_include_pad, divisor_override)
     if divisor is None:
@@ -333,21 +314,9 @@ def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 
 
 def _adaptive_setup(fn, ndim, input, output_size):
-    if output_size is None:
-        raise TypeError(f"{fn}() output_size must be an int or a tuple of {ndim} ints, but got None")
-    # torch's 2-D/3-D adaptive kernels need all ndim sizes: a 1-tuple is not broadcast.
-    if ndim > 1 and isinstance(output_size, (tuple, list)) and len(output_size) != ndim:
-        raise ValueError(
-            f"{fn}() output_size must be an int or a tuple of {ndim} sizes, but got {len(output_size)} "
-            f"values: {tuple(output_size)}"
-        )
-    sizes = _args.as_tuple(fn, "output_size", output_size, ndim, allow_none_items=ndim > 1)
+    sizes = _args.adaptive_sizes(fn, ndim, output_size)
     batch, batched = _args.as_input(fn, input, ndim, empty_ok=_adaptive_empty_ok(fn, ndim, input, sizes))
-    # None keeps that dim's input size.
-    sizes = tuple(batch.shape[2 + i] if size is None else size for i, size in enumerate(sizes))
-    if any(size < 0 for size in sizes):
-        raise ValueError(f"{fn}() output_size must be ≥ 0 in every dim, but got output_size={sizes}")
-    return batch, batched, adaptive_windows(batch.shape[2:], sizes)
+    return batch, batched, _args.adaptive_windows_for(fn, ndim, batch.shape[2:], output_size)
 
 
 def _adaptive_empty_ok(fn, ndim, input, sizes) -> str:
@@ -462,38 +431,8 @@ def adaptive_avg_pool3d(input, output_size):
 def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_indices, samples, generator):
     return_indices = _args.as_dispatch_flag(return_indices)
     batch, batched = _args.as_input(fn, input, ndim, empty_ok="first")
-    kernel_size = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
     spatial = batch.shape[2:]
-    if output_size is None and output_ratio is None:
-        raise ValueError(f"{fn}() requires specifying either an output_size or an output_ratio")
-    if output_size is None:
-        # torch's functional form takes a pair in 2-D (no single number), a number or a triple
-        # in 3-D, and never broadcasts a 1-tuple.
-        if isinstance(output_ratio, (tuple, list)):
-            ratios = tuple(output_ratio)
-        elif ndim == 3:
-            ratios = (output_ratio,) * ndim
-        else:
-            raise TypeError(f"{fn}() output_ratio must be a tuple of 2 numbers, but got {output_ratio!r}")
-        if len(ratios) != ndim or not all(isinstance(r, (int, float)) and not isinstance(r, bool) for r in ratios):
-            raise TypeError(f"{fn}() output_ratio must be a tuple of {ndim} numbers, but got {output_ratio!r}")
-        output_size = tuple(int(size * ratio) for size, ratio in zip(spatial, ratios, strict=True))
-    output_size = _args.as_tuple(fn, "output_size", output_size, ndim)
-    for k in kernel_size:
-        if k <= 0:
-            raise ValueError(f"{fn}() kernel_size must be greater than zero, but got kernel_size={kernel_size}")
-    for o in output_size:
-        if o < 0:  # 0 gives an empty output, as in torch
-            raise ValueError(f"{fn}() output_size must be non-negative, but got output_size={output_size}")
-    names = ("height", "width") if ndim == 2 else ("time", "height", "width")
-    for name, size, k, o in zip(names, spatial, kernel_size, output_size, strict=True):
-        # torch's 2-D kernel needs o + k - 1 <= L; its 3-D kernel needs o + k - 1 < L.
-        if (o + k - 1 > size) if ndim == 2 else (o + k - 1 >= size):
-            rule = "≤" if ndim == 2 else "<"
-            raise ValueError(
-                f"{fn}() kernel_size {k} is too large relative to input {name} {size} for output "
-                f"size {o}: needs output_size + kernel_size − 1 {rule} input size"
-            )
+    kernel_size, output_size = _args.fractional_output_size(fn, ndim, spatial, kernel_size, output_size, output_ratio)
     count = batch.shape[0]
     if samples is None:
         rng = np.random.default_rng(generator)
@@ -507,19 +446,13 @@ def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_
             f"{fn}() _random_samples must have shape (N, C, {ndim}) = ({count}, {batch.shape[1]}, {ndim}), "
             f"but got {samples.shape}"
         )
-    # torch: in 2-D, sample[..., 0] drives the width and sample[..., 1] the height;
-    # in 3-D, sample[..., 0], [1], [2] drive time, height, width.
-    sample_axis = (1, 0) if ndim == 2 else (0, 1, 2)
     values = np.empty(batch.shape[:2] + output_size, dtype=batch.dtype)
     indices = np.empty(batch.shape[:2] + output_size, dtype=np.int64)
     for n in range(count):
         for c in range(batch.shape[1]):
-            axes = tuple(
-                fractional_axis(fractional_starts(samples[n, c, sample_axis[i]], size, o, k), size, k)
-                for i, (size, k, o) in enumerate(zip(spatial, kernel_size, output_size, strict=True))
-            )
+            windows = _args.fractional_windows_for(spatial, kernel_size, output_size, samples[n, c])
             plane = batch[n : n + 1, c : c + 1]
-            plane_values, plane_indices = max_reduce_gather(plane, Windows(axes))
+            plane_values, plane_indices = max_reduce_gather(plane, windows)
             values[n, c], indices[n, c] = plane_values[0, 0], plane_indices[0, 0]
     if return_indices:
         return _unbatch(values, batched), _unbatch(indices, batched)

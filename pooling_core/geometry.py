@@ -28,6 +28,7 @@ Window ``o`` starts at ``o*s - p`` and reads taps ``o*s - p + j*d`` for ``j = 0.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -103,6 +104,69 @@ class AxisWindows:
             return self.ends - self.starts
         span = int(self.offsets[-1]) + 1 if len(self.offsets) else 0
         return np.minimum(self.starts + span, self.input_size + self.padding) - self.starts
+
+    @cached_property
+    def centres(self) -> np.ndarray:
+        """``(L_out,)`` float: the middle of each window's span, where figures draw its output
+        (``start + dilation·(kernel_size − 1)/2``; adaptive bins ``(start + end − 1)/2``)."""
+        if self.ends is not None:
+            return (self.starts + self.ends - 1) / 2
+        span = int(self.offsets[-1]) if len(self.offsets) else 0
+        return self.starts + span / 2
+
+    @property
+    def floor_size(self) -> int:
+        """``L_out`` without ceil mode: windows ``o ≥ floor_size`` exist only because of it."""
+        if self.kind != "sliding" or not self.ceil_mode:
+            return self.output_size
+        return max(output_size(self.input_size, self.kernel_size, self.stride, self.padding, self.dilation), 0)
+
+    @property
+    def dropped_start(self) -> int | None:
+        """Start of the window ceil mode would add but torch drops (it would begin in the right
+        padding), else None. Only a sliding axis in ceil mode has one."""
+        if self.kind != "sliding" or not self.ceil_mode:
+            return None
+        steps = output_size_steps(self.input_size, self.kernel_size, self.stride, self.padding, self.dilation, True)
+        return (steps["raw"] - 1) * self.stride - self.padding if steps["dropped_last"] else None
+
+    @property
+    def dropped_taps(self) -> np.ndarray | None:
+        """``(K,)`` the taps of the dropped window (see :attr:`dropped_start`), else None."""
+        start = self.dropped_start
+        return None if start is None else start + self.offsets
+
+    @property
+    def extent(self) -> tuple[int, int]:
+        """``(first, last)`` positions a figure of this axis must show: the input, the declared
+        padding on both sides, every tap (ceil-mode overhang included) and a dropped window."""
+        first, last = -self.padding, self.input_size - 1 + self.padding
+        if self.output_size and len(self.offsets):
+            first = min(first, int(self.taps.min()))
+            last = max(last, int(self.taps.max()))
+        if self.dropped_taps is not None:
+            last = max(last, int(self.dropped_taps.max()))
+        return first, last
+
+    def formula(self, name: str = "L") -> str:
+        """The output-size rule with this axis's numbers, as the pages write it.
+
+        >>> pool_axis(10, 2).formula()
+        'L_out = ⌊(10 + 2·0 − 1·(2−1) − 1)/2⌋ + 1 = 5'
+        >>> adaptive_axis(5, 3).formula("W")
+        'W_out = 3 bins over W_in = 5; bin i covers [⌊i·5/3⌋, ⌈(i+1)·5/3⌉)'
+        """
+        if self.kind == "adaptive":
+            return (
+                f"{name}_out = {self.output_size} bins over {name}_in = {self.input_size}; bin i covers "
+                f"[⌊i·{self.input_size}/{self.output_size}⌋, ⌈(i+1)·{self.input_size}/{self.output_size}⌉)"
+            )
+        if self.kind == "fractional":
+            return f"{name}_out = {self.output_size} windows of {self.kernel_size} at pseudo-random starts"
+        text = output_size_steps(
+            self.input_size, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode
+        )["text"]
+        return text.replace("L_out", f"{name}_out", 1)
 
     @property
     def last_tap(self) -> int:
@@ -395,6 +459,40 @@ class Windows:
         taps = self.tap_flat_index()[index].ravel()
         keep = (self.in_bounds() & self.member())[index].ravel()
         return taps[keep]
+
+    def centres(self) -> tuple[np.ndarray, ...]:
+        """Per axis, ``(O_i,)`` the centre of each window (see :attr:`AxisWindows.centres`)."""
+        return tuple(axis.centres for axis in self.axes)
+
+    def extent(self) -> tuple[tuple[int, int], ...]:
+        """Per axis, the ``(first, last)`` positions a figure must show (see :attr:`AxisWindows.extent`)."""
+        return tuple(axis.extent for axis in self.axes)
+
+    def formulas(self, names: tuple[str, ...] | None = None) -> list[str]:
+        """The output-size rule per axis with its numbers (``L`` in 1-D, ``H, W`` in 2-D, ``D, H, W`` in 3-D)."""
+        names = names or {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}[len(self.axes)]
+        return [axis.formula(name) for axis, name in zip(self.axes, names, strict=True)]
+
+    def dropped_windows(self) -> list[list[tuple[int, ...]]]:
+        """The windows ceil mode counts but torch drops, each as its list of tap positions.
+
+        An axis with a dropped window adds one more window at every position of the other
+        axes (a row or a column of them in 2-D).
+
+        >>> Windows((pool_axis(5, 3, 3, padding=1, ceil_mode=True),)).dropped_windows()
+        [[(5,), (6,), (7,)]]
+        """
+        per_axis_taps = [[axis.taps[o] for o in range(axis.output_size)] for axis in self.axes]
+        dropped = []
+        for i, axis in enumerate(self.axes):
+            extra = axis.dropped_taps
+            if extra is None:
+                continue
+            choices = [list(taps) for taps in per_axis_taps]
+            choices[i] = [extra]
+            for combo in itertools.product(*choices):
+                dropped.append([tuple(int(v) for v in position) for position in itertools.product(*combo)])
+        return dropped
 
     def window_cells(self, *output_index: int) -> list[dict]:
         """Every tap of one output cell, in scan order, for animations.

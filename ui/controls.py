@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from pooling_core.codegen import PoolCall
+from pooling_core import PoolCall
 from ui import data, state
 
 # Which torch parameters each kind of pooling has (in torch's order).

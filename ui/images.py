@@ -29,8 +29,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from pooling_core import geometry
-from pooling_core.codegen import PoolCall
+from pooling_core import PoolCall, geometry
 
 MAX_PIXELS = 50_000_000  # a 12-MP phone photo fits four times; 50 MP of RGB float32 is 600 MB
 DISPLAY_SIDE = 768  # longest side sent per picture: twice a third of the page on a 2× screen
@@ -330,33 +329,10 @@ def input_placement(shape: tuple[int, int], shown_shape: tuple[int, int] | None 
     return Placement(x0=left - 0.5 + dx / 2, y0=top - 0.5 + dy / 2, dx=dx, dy=dy)
 
 
-def _pair(value) -> tuple[int, int]:
-    """torch's ``2`` or ``(2, 3)`` as an (H, W) pair."""
-    values = tuple(value) if isinstance(value, (tuple, list)) else (value,)
-    return values * 2 if len(values) == 1 else values
-
-
 def output_axes(call: PoolCall, input_shape: tuple[int, int]) -> tuple[geometry.AxisWindows, geometry.AxisWindows]:
-    """The (H, W) window geometry of a max or avg ``call`` on an input of ``input_shape``.
-
-    Call it after the call has run: the arguments are then known to be valid.
-    """
-    arguments = call.arguments
-    kernel = _pair(arguments["kernel_size"])
-    stride = kernel if arguments.get("stride") is None else _pair(arguments["stride"])
-    padding = _pair(arguments.get("padding", 0))
-    dilation = _pair(arguments.get("dilation", 1))
-    ceil_mode = bool(arguments.get("ceil_mode", False))
-    rows, cols = (
-        geometry.pool_axis(size, k, s, p, d, ceil_mode)
-        for size, k, s, p, d in zip(input_shape, kernel, stride, padding, dilation, strict=True)
-    )
+    """The (H, W) windows of a max or avg ``call`` on an input of ``input_shape``."""
+    rows, cols = call.windows(tuple(input_shape)).axes
     return rows, cols
-
-
-def _centres(axis: geometry.AxisWindows) -> np.ndarray:
-    """Each output's window centre in input coordinates."""
-    return axis.starts + (axis.dilation or 1) * ((axis.kernel_size or 1) - 1) / 2
 
 
 def output_placement(call: PoolCall, input_shape: tuple[int, int], shown_shape: tuple[int, int] | None = None,
@@ -379,7 +355,7 @@ def output_placement(call: PoolCall, input_shape: tuple[int, int], shown_shape: 
         outputs = range(axis.output_size)[crop[index]]
         shown = shown_shape[index] if shown_shape else len(outputs)
         step = axis.stride * len(outputs) / shown
-        origins.append(float(_centres(axis)[outputs.start]) - axis.stride / 2 + step / 2)
+        origins.append(float(axis.centres[outputs.start]) - axis.stride / 2 + step / 2)
         steps.append(step)
     return Placement(x0=origins[1], y0=origins[0], dx=steps[1], dy=steps[0])
 
@@ -478,7 +454,7 @@ def output_crop(call: PoolCall, input_shape: tuple[int, int], region: Region) ->
     """
     slices = []
     for axis, start in zip(output_axes(call, input_shape), (region.top, region.left), strict=True):
-        centres = _centres(axis)
+        centres = axis.centres
         low, high = start - 0.5, start + region.side - 0.5  # the region's edges
         first = int(np.searchsorted(centres + axis.stride / 2, low, side="right"))  # first whose right edge is past low
         last = int(np.searchsorted(centres - axis.stride / 2, high, side="left"))  # first whose left edge reaches high

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from pooling_core import geometry
+from pooling_core import PoolCall
 from pooling_core.animation import Step, fmt, pool_steps
-from pooling_core.codegen import PoolCall, argument_order_note, tensor_code
+from pooling_core.codegen import argument_order_note, tensor_code
 from ui import state
 from ui.figures import window_figure
 
@@ -35,34 +35,7 @@ def numbers(label: str, values: np.ndarray) -> None:
 
 def output_size_formula(call: PoolCall, spatial: tuple[int, ...]) -> list[str]:
     """The output-size formula with the user's numbers, one line per axis."""
-    arguments = call.arguments
-    if "output_size" in arguments:
-        sizes = arguments["output_size"]
-        sizes = sizes if isinstance(sizes, (tuple, list)) else (sizes,) * len(spatial)
-        return [
-            f"adaptive: {o} bins over {L} cells; bin i covers [⌊i·{L}/{o}⌋, ⌈(i+1)·{L}/{o}⌉)"
-            for L, o in zip(spatial, sizes, strict=True)
-        ]
-    ndim = len(spatial)
-
-    def per_axis(name, default):
-        value = arguments.get(name, default)
-        if value is None:
-            return None
-        if isinstance(value, (tuple, list)):
-            return tuple(value) * (ndim if len(value) == 1 else 1)
-        return (value,) * ndim
-
-    kernel = per_axis("kernel_size", 1)
-    stride = per_axis("stride", None) or kernel
-    padding = per_axis("padding", 0)
-    dilation = per_axis("dilation", 1)
-    names = ("L",) if ndim == 1 else ("H", "W")
-    lines = []
-    for name, L, k, s, p, d in zip(names, spatial, kernel, stride, padding, dilation, strict=True):
-        text = geometry.output_size_steps(L, k, s, p, d, bool(arguments.get("ceil_mode", False)))["text"]
-        lines.append(text.replace("L_out", f"{name}_out") if name != "L" else text)
-    return lines
+    return call.windows(tuple(spatial)).formulas()
 
 
 def current_step(count: int) -> int:
@@ -80,17 +53,19 @@ def _set_step(step: int) -> None:
     st.query_params[state.STEP] = str(step)
 
 
-def animation(plane: np.ndarray, kind: str, animation_arguments: dict, *, key: str) -> list[Step]:
+def animation(plane: np.ndarray, call: PoolCall, *, key: str) -> list[Step]:
     """The animated window, step buttons, and the step described in words."""
-    steps = pool_steps(plane, kind, **animation_arguments)
+    call = call.with_arguments(return_indices=False) if "return_indices" in call.arguments else call
+    steps = pool_steps(call, plane)
+    windows = call.windows(plane.shape)
     result = np.array([s.result for s in steps]).reshape(
         tuple(max(index) + 1 for index in zip(*(s.output_index for s in steps), strict=True))
     )
     step = current_step(len(steps))
-    dropped = _dropped_window(plane.shape, kind, animation_arguments)
-    padding = animation_arguments.get("padding", 0)
-    padding = tuple(padding) if isinstance(padding, tuple | list) else (int(padding),) * plane.ndim
-    figure = window_figure(plane, result, steps, is_max=kind in ("max", "adaptive_max"), step=step,
+    dropped_windows = windows.dropped_windows()
+    dropped = dropped_windows[0] if plane.ndim == 1 and dropped_windows else None
+    padding = tuple(axis.padding for axis in windows.axes)
+    figure = window_figure(plane, result, steps, is_max=call.is_max, step=step,
                            dropped_window=dropped, show_text=plane.size <= 1024, padding=padding)  # fmt: skip
     # theme=None: Streamlit's chart theme is merged into the figure in the browser at every
     # redraw; without it a parameter change on /pool_2d updates in ~100 ms instead of ~145 ms
@@ -114,21 +89,6 @@ def animation(plane: np.ndarray, kind: str, animation_arguments: dict, *, key: s
     with st.expander("Every step as text"):
         st.markdown("\n".join(f"{i + 1}. {s.description}" for i, s in enumerate(steps)))
     return steps
-
-
-def _dropped_window(shape: tuple[int, ...], kind: str, arguments: dict):
-    """Cells of the window ceil_mode would add but torch drops (1-D only), else None."""
-    if len(shape) != 1 or kind.startswith("adaptive") or not arguments.get("ceil_mode"):
-        return None
-    k = arguments["kernel_size"]
-    s = arguments.get("stride") or k
-    p = arguments.get("padding", 0)
-    d = arguments.get("dilation", 1)
-    steps = geometry.output_size_steps(shape[0], k, s, p, d, True)
-    if not steps["dropped_last"]:
-        return None
-    start = (steps["raw"] - 1) * s - p
-    return [(start + j * d,) for j in range(k)]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -176,7 +136,7 @@ def pooled_view(plane: np.ndarray, chosen, error_area, *, input_label: str, indi
     values, indices = result if isinstance(result, tuple) else (result, None)
     for line in output_size_formula(chosen.call, plane.shape):
         st.markdown(f"`{line}`")
-    animation(batch[0], chosen.kind, chosen.animation, key=key)
+    animation(batch[0], chosen.call, key=key)
     left, right = st.columns(2)
     with left:
         numbers(input_label, batch[0])

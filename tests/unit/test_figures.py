@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from plotly.basedatatypes import BaseFigure
 
+from pooling_core import PoolCall
 from pooling_core.animation import pool_steps
 from ui.figures import PlainFigure, window_figure
 
@@ -20,7 +21,7 @@ CASES = {
     "1-D avg, padding, ceil_mode, dropped window": (
         LECTURE[:5], "avg", dict(kernel_size=2, stride=2, padding=1, ceil_mode=True), dict(dropped_window=[(6,), (7,)]),
     ),
-    "1-D lp with dilation": (LECTURE, "lp", dict(kernel_size=3, dilation=2, norm_type=2), {}),
+    "1-D lp, overlapping": (LECTURE, "lp", dict(kernel_size=3, stride=1, norm_type=2), {}),
     "2-D max, tuples and padding": (GRID, "max", dict(kernel_size=(2, 3), stride=(1, 2), padding=(1, 1)), {}),
     "2-D adaptive avg": (GRID, "adaptive_avg", dict(output_size=(4, 3)), {}),
     "2-D with NaN and inf, no text": (
@@ -33,7 +34,7 @@ CASES = {
 @pytest.mark.parametrize("name", CASES)
 def test_window_figure_is_valid_plotly(name):
     plane, kind, arguments, options = CASES[name]
-    steps = pool_steps(plane, kind, **arguments)
+    steps = pool_steps(PoolCall(f"{kind}_pool{plane.ndim}d", arguments), plane)
     result = np.array([s.result for s in steps]).reshape(
         tuple(max(index) + 1 for index in zip(*(s.output_index for s in steps), strict=True))
     )
@@ -80,7 +81,7 @@ def test_pictures_figure_is_valid_plotly(rows, cols):
 
 def test_the_whole_padding_frame_is_drawn_and_unread_padding_is_paler():
     """k=3, s=2, p=1 on 6 columns: windows read columns −1..5, never the right padding column 6."""
-    steps = pool_steps(GRID, "max", kernel_size=3, stride=2, padding=1)
+    steps = pool_steps(PoolCall("max_pool2d", dict(kernel_size=3, stride=2, padding=1)), GRID)
     result = np.array([s.result for s in steps]).reshape(3, 3)
     spec = window_figure(GRID, result, steps, is_max=True, padding=(1, 1)).to_dict()
     ghosts = next(trace for trace in spec["data"] if trace.get("name") == "padding")

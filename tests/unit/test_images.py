@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 import pooling_core
-from pooling_core.codegen import PoolCall
+from pooling_core import PoolCall
 from tests import image_files
 from ui import images
 from ui.images import ImageError, Region
