@@ -71,7 +71,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
-from tests.e2e.streamlit_page import (  # noqa: E402
+from scripts.browser import (  # noqa: E402
     CHROMIUM_ARGS,
     LOCAL_HOSTS,
     OFFLINE_PROXY,
@@ -465,7 +465,7 @@ class UploadSample:
 
 def upload_files(folder: Path, count: int) -> list[Path]:
     """``count`` different 2048×2048 RGB PNGs (gradients and noise, like a photo's texture)."""
-    from tests.image_files import encode, photo  # noqa: PLC0415 - numpy and pillow only here
+    from scripts.sample_files import encode, photo  # noqa: PLC0415 - numpy and pillow only here
 
     paths = []
     for seed in range(count):

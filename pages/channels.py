@@ -5,39 +5,46 @@ import streamlit as st
 
 from pooling_core import PoolCall
 from pooling_core.reference import torch_repr
-from ui import channels, controls, data, panels
-from ui.frame import use_router
+from ui import data
+from ui.figures.planes import planes_figure
+from ui.views import controls, lesson
+from ui.views.page import start
 
-use_router()  # before anything is drawn: see ui.frame
-
+page = start("channels")
 st.title("Channels: pooling an N×C×H×W tensor")
 st.markdown(
     "`F.max_pool2d` takes an N×C×H×W tensor and pools **each channel of each sample separately**: with "
     "kernel `(h, w)` and no padding the output is N×C×⌊H/h⌋×⌊W/w⌋. Below, every (n, c) plane is drawn next "
     "to its pooled plane. The default is the lecture's example, `F.max_pool2d(x, (1, 2))`."
 )
-notices: list[str] = []
+notice_area = st.container()
 with st.sidebar:
     st.header("Tensor")
-    source = controls.choice("tensor", ("lecture", "random"), "lecture", notices, widget=st.radio)
+    source = controls.choice(page, "tensor", widget=st.radio)
     if source == "random":
-        shape = tuple(st.slider(name, 1, high, default, key=name, bind="query-params")
-                      for name, high, default in (("N", 3, 2), ("C", 4, 3), ("H", 8, 4), ("W", 8, 6)))  # fmt: skip
-        seed = st.number_input("seed", 0, 9999, 0, key="seed", bind="query-params")
+        shape = tuple(
+            controls.int_slider(page, name, 1, high) for name, high in (("N", 3), ("C", 4), ("H", 8), ("W", 8))
+        )
+        seed = controls.number(page, "seed", 0, 9999)
     st.header("Pooling")
-    function = controls.choice("function", ("max_pool2d", "avg_pool2d"), "max_pool2d", notices, widget=st.radio)
-    kernel_size = controls.size_text("kernel_size", "1, 2", notices)
-    stride = controls.size_text("stride", "None", notices, allow_none=True, label="stride (None = kernel_size)")
-    padding = controls.size_text("padding", "0", notices)
-panels.show_notices_in(st.container(), notices)
+    function = controls.choice(page, "function", widget=st.radio)
+    typed = {name: controls.size_text(page, name, label=label) for name, label in (
+        ("kernel_size", "kernel_size"), ("stride", "stride (None = kernel_size)"), ("padding", "padding"))}  # fmt: skip
+page.show_notices(notice_area)
 
-x = data.LECTURE_X if source == "lecture" else channels.random_tensor(shape, int(seed))
-call = PoolCall(function, {"kernel_size": kernel_size, "stride": stride, "padding": padding})
+x = data.LECTURE_X if source == "lecture" else data.random_tensor(shape, seed)
+problems = [t.problem for t in typed.values() if t.problem]
+call = PoolCall(function, {name: t.value for name, t in typed.items()})
 try:
+    if problems:
+        raise ValueError(" ".join(problems))
     y = call.run(x)
 except (ValueError, TypeError) as error:
-    st.error(f"These parameters are not valid: {error}", icon="✋")
-    st.stop()
+    st.markdown(f"**x** · shape `{tuple(x.shape)}`")
+    st.code(torch_repr(x), language=None)
+    st.plotly_chart(planes_figure(x, None, page.palette), config={"displayModeBar": False}, key="planes", theme=None)
+    st.error(f"torch's rule: {error}", icon="✋")
+    page.stop()
 
 left, right = st.columns(2)
 left.markdown(f"**x** · shape `{tuple(x.shape)}`")
@@ -51,6 +58,6 @@ if alone:
     st.success("Pooling each plane on its own gives exactly the same planes: channels and samples never mix.")
 else:
     st.error("A plane pooled alone differs from the same plane pooled in the tensor.")
-st.plotly_chart(channels.planes_figure(x, y), config={"displayModeBar": False}, key="planes")
-panels.torch_badge(call, x)
-panels.code_panel(call, x)
+st.plotly_chart(planes_figure(x, y, page.palette), config={"displayModeBar": False}, key="planes", theme=None)
+lesson.torch_badge(call, x)
+lesson.code_panel(call, x)

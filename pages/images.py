@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from ui import controls, image_view, images, panels
-from ui.frame import use_router
+from ui import images
+from ui.views import controls, lesson
+from ui.views import images as view
+from ui.views.page import start
 
-use_router()  # before anything is drawn: see ui.frame
-
+page = start("images")
 st.title("Pooling an image")
 st.markdown(
     "A colour image is a `(3, H, W)` tensor: three planes of numbers from 0 to 255, one per colour. "
@@ -14,25 +15,26 @@ st.markdown(
     "brightest pixel of every window, so bright details survive and thin dark lines vanish; **average pooling** "
     "blurs. Try the line drawing and the stars."
 )
-notices: list[str] = []
 notice_area = st.container()
-image = image_view.choose_image(notices)
-colour, view = image_view.colour_and_view(notices)
+image = view.choose_image(page)
+colour, shown_as = view.colour_and_view(page)
 with st.sidebar:
     st.header("Parameters")
-    chosen = controls.pooling_controls_2d(functions=("max", "avg"))
+    chosen = controls.pooling_controls_2d(page)
     st.caption("The page runs both: your choice with every parameter, the other with the parameters they share.")
-panels.show_notices_in(notice_area, notices + chosen.notices)
+page.show_notices(notice_area)
 if image is None:
-    st.stop()
-
+    page.stop()
 batch = images.as_batch(image, colour)  # (C, H, W) float32, values 0-255, at full size
+if chosen.call is None:
+    st.error(" ".join(chosen.problems), icon="✋")
+    page.stop()
 calls = images.paired_calls(chosen.call)
 try:
     results = {kind: images.pool(call, batch) for kind, call in calls.items()}  # values (C, H_out, W_out), indices
 except (ValueError, TypeError) as error:
     st.error(f"These parameters do not work on this {batch.shape[2]} × {batch.shape[1]} image: {error}", icon="✋")
-    st.stop()
+    page.stop()
 
 # Drawn top to bottom, computed in another order: the pictures first, the torch check (slow to
 # import on a first visit) last, and the region picked before the overview outlines it.
@@ -44,16 +46,19 @@ st.markdown(
 )
 outputs = {kind: values for kind, (values, _) in results.items()}
 picked = results["max"][1] if "max" in results else None  # set when return_indices=True
-region, channel = image_view.region_controls(image, colour)
+region, channel = view.region_controls(page, image, colour)
 with overview_area:
-    image_view.side_by_side(batch, outputs, calls, view, region)
-image_view.region_detail(batch, outputs, calls, region, picked=picked, channel=channel)
+    view.side_by_side(page, batch, outputs, calls, shown_as, region)
+view.region_detail(page, batch, outputs, calls, region, picked=picked, channel=channel)
 plane = images.region_plane(batch[channel], region)  # (cells, cells)
+window_call = chosen.call.with_arguments(return_indices=False)
 try:
-    panels.animation(plane, chosen.call, key="images")
+    scene = lesson.scene_of(window_call, plane)
 except (ValueError, TypeError) as error:
     st.warning(f"The window does not fit this {plane.shape[0]} × {plane.shape[1]} grid: {error}", icon="✋")
+else:
+    lesson.step_panel(page, scene)
 with torch_area:
-    panels.torch_badge(chosen.call, batch)
+    lesson.torch_badge(chosen.call, batch)
     with st.expander("The same call in torch"):
-        panels.code_panel(chosen.call, batch)
+        lesson.code_panel(chosen.call, batch)

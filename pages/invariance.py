@@ -3,17 +3,10 @@ small shifts."""
 
 import streamlit as st
 
-from ui import invariance, invariance_view, panels
-from ui.frame import use_router
+from ui.views import invariance
+from ui.views.page import start
 
-use_router()  # before anything is drawn: see ui.frame
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def sample_image(name: str):
-    return invariance.sample_image(name)
-
-
+page = start("invariance")
 st.title("Invariance")
 st.markdown(
     "> Pooling provides invariance to any permutation inside one of the cell. More practically, it provides a "
@@ -24,17 +17,17 @@ st.markdown(
 notice_area = st.container()
 with st.sidebar:
     st.header("Parameters")
-    settings = invariance_view.sidebar_controls()
-panels.show_notices_in(notice_area, settings.notices)
+    settings = invariance.sidebar_controls(page)
+page.show_notices(notice_area)
 k = settings.kernel_size
-grid = invariance.grid_preset(settings.preset, settings.seed, k)
+grid = invariance.grid_of(settings)
 
 st.header("1 · Permutation inside a cell")
 st.markdown(
     "Shuffle the values inside each cell: the maximum of a cell and its mean do not depend on where each value "
     "sits, so both outputs stay the same. Shuffle across cells and values change cells: the outputs change."
 )
-invariance_view.permutation_section(grid, k, settings.seed)
+invariance.permutation_section(page, grid, k, settings.seed)
 
 st.header("2 · Translation")
 st.markdown(
@@ -43,11 +36,11 @@ st.markdown(
     "unchanged ones for every shift from 0 to 2 × kernel_size. *No pooling* compares the raw input cells."
 )
 st.subheader("On the grid")
-invariance_view.translation_section("grid", grid, settings)
-image = sample_image(settings.sample)
+invariance.translation_section(page, "grid", grid, settings)
+image = invariance.sample_image(settings.sample)
 st.subheader("On an image")
 st.caption(f"{settings.sample} (sidebar: sample), reduced to {image.shape[0]}×{image.shape[1]} grey levels.")
-invariance_view.translation_section("image", image, settings, picture=True)
+invariance.translation_section(page, "image", image, settings, picture=True)
 
 st.header("Why only *pseudo*-invariant")
 st.markdown(

@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from ui import controls, inputs, panels
-from ui.frame import use_router
+from ui.views import controls, inputs, lesson
+from ui.views.page import start
 
-use_router()  # before anything is drawn: see ui.frame
-
+page = start("pool_1d")
 st.title("1-D pooling: one window at a time")
 st.markdown(
     "Pooling groups neighbouring activations into one “more meaningful” value. **Max pooling** keeps "
@@ -15,13 +14,10 @@ st.markdown(
     "`1 4 -1 0 2 -2 1 3 3 1` becomes `4 0 2 3 3`."
 )
 notice_area = st.container()
-x = inputs.sequence_input()
+x = inputs.sequence_input(page)
 with st.sidebar:
     st.header("Parameters")
-    chosen = controls.pooling_controls_1d(len(x) if x is not None else 10)
-    error_area = st.container()
-panels.show_notices_in(notice_area, chosen.notices)
-if x is None:
-    st.stop()
-
-panels.pooled_view(x, chosen, error_area, input_label="input x", indices_label="indices", key="pool_1d")
+    chosen = controls.pooling_controls_1d(page, len(x) if x is not None else 10)
+page.show_notices(notice_area)
+if x is not None:
+    lesson.pooled_view(page, x, chosen, input_label="input x", indices_label="indices")

@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-from tests.e2e.streamlit_page import (  # noqa: E402
+from scripts.browser import (  # noqa: E402
     CHROMIUM_ARGS,
     OFFLINE_PROXY,
     assert_no_exception,

@@ -46,18 +46,30 @@ def parse_sequence(text: str, limit: int = MAX_SEQUENCE) -> np.ndarray:
 
 
 def parse_csv(raw: bytes, limit: int = MAX_SEQUENCE) -> tuple[np.ndarray, list[str]]:
-    """The numbers of a CSV file (one column, one row, or the first numeric column).
+    """The numbers of a CSV file (one column, one row, or the first numeric column), separated
+    by commas, tabs or semicolons (then a comma is a decimal mark).
 
     Returns the values and notes about what was done (header skipped, values cut).
+
+    >>> parse_csv(b"1;4;-1;0;2")[0].tolist()
+    [1.0, 4.0, -1.0, 0.0, 2.0]
+    >>> parse_csv(b"1,5;-2;3")[0].tolist()  # semicolons between values: commas are decimal marks
+    [1.5, -2.0, 3.0]
     """
     notes = []
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError("This file is not a text CSV file (it is not UTF-8 text).") from None
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    # Where the comma is the decimal mark, spreadsheets separate values with semicolons
+    # ("1;4;-1,5"): then a comma inside a cell is a decimal point.
+    delimiter = ";" if ";" in text else ("\t" if "\t" in text and "," not in text else ",")
+    decimal_comma = delimiter == ";"
+    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(cell.strip() for cell in row)]
     if not rows:
         raise ValueError("The CSV file is empty.")
+    if decimal_comma:
+        rows = [[cell.replace(",", ".") for cell in row] for row in rows]
 
     def numeric(cell: str) -> bool:
         try:
@@ -226,3 +238,8 @@ def preset_grid(name: str, seed: int = 0, side: int = 6) -> np.ndarray:
         grid[1, 2], grid[3, 3], grid[4, 1] = np.nan, np.inf, -np.inf
         return grid
     raise ValueError(f"unknown preset {name!r}; choose one of {PRESETS_2D}")
+
+
+def random_tensor(shape: tuple[int, int, int, int], seed: int) -> np.ndarray:
+    """Small integers, like the lecture's ``torch.empty(...).random_(3)``."""
+    return np.random.default_rng(seed).integers(0, 3, size=shape).astype(np.float32)

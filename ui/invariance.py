@@ -5,7 +5,7 @@ provides a pseudo-invariance to deformations that result into local translations
 
 Everything here uses non-overlapping pooling, as the lecture does: ``stride = kernel_size``,
 no padding. Which input cells belong to which pooling cell comes from the one window geometry
-(:func:`pooling_core.geometry.sliding_windows`); the outputs come from ``pooling_core``.
+(:meth:`pooling_core.PoolCall.windows` of ``max_pool2d(x, kernel_size)``); the outputs come from ``pooling_core``.
 
 >>> grid = np.arange(16, dtype=np.float64).reshape(4, 4)
 >>> cell_members(grid.shape, 2)[0].tolist()  # pooling cell (0, 0) reads flat cells 0, 1, 4, 5
@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 import pooling_core
-from pooling_core import geometry
+from pooling_core import PoolCall, geometry
 from ui import data
 
 METHODS = ("none", "max", "avg")  # "none": the raw input cells, no pooling
@@ -54,8 +54,7 @@ def _check(grid: np.ndarray, kernel_size: int) -> np.ndarray:
 
 def pooling_cells(shape: tuple[int, int], kernel_size: int) -> geometry.Windows:
     """The pooling cells of non-overlapping ``kernel_size × kernel_size`` pooling (stride = kernel)."""
-    k = int(kernel_size)
-    return geometry.sliding_windows(tuple(shape), (k, k), (k, k), (0, 0), (1, 1), False)
+    return PoolCall("max_pool2d", {"kernel_size": int(kernel_size)}).windows(tuple(shape))
 
 
 def cell_members(shape: tuple[int, int], kernel_size: int) -> np.ndarray:

@@ -1,27 +1,284 @@
-"""The small named schema of page state: every session-state key is also the query-parameter
-name that carries it in a shared link, and each is torch's own parameter name where one exists.
+"""Every piece of state the app keeps, declared once: which page owns it, its type, its default,
+and its name in a shared link. No Streamlit here; :mod:`ui.views.page` applies the schema.
+
+The rule, like TensorFlow Playground's ``state.ts``:
+
+- A **page field** belongs to one page. Its session key is ``<page>__<name>`` (``pool_1d__kernel_size``),
+  so no two pages ever share a widget key, and a value never changes type between pages.
+  In the URL it keeps torch's own parameter name (``/pool_2d?kernel_size=2,3``).
+- A link sets only the page it opens: on entering a page, the fields named in the URL are read
+  (a bad value gets a notice and the default); the page's other fields keep their last values
+  in this session (or their defaults the first time). After every run the URL is rewritten
+  from the page's state, so the address bar always reproduces the view.
+- A **session field** (``present``, ``mode``, ``hide``) belongs to the whole visit: a link turns it
+  on and every page keeps it, and writes it into its own URL.
+
+>>> key("pool_1d", "kernel_size")
+'pool_1d__kernel_size'
+>>> field("pool_2d", "kernel_size").read("2,3")
+'2,3'
+>>> field("pool_1d", "kernel_size").read("11")
+Traceback (most recent call last):
+...
+ValueError: a whole number from 1 to 10
+>>> url_values("pool_1d", {"kernel_size": 3, "stride": "None", "step": 0}, active={"kernel_size", "stride"})
+{'kernel_size': '3'}
 """
 
-X = "x"  # the 1-D input sequence, as typed
-FUNCTION = "function"  # torch.nn.functional name: max_pool1d, avg_pool2d, ...
-KERNEL_SIZE = "kernel_size"
-STRIDE = "stride"
-PADDING = "padding"
-DILATION = "dilation"
-CEIL_MODE = "ceil_mode"
-COUNT_INCLUDE_PAD = "count_include_pad"
-DIVISOR_OVERRIDE = "divisor_override"
-RETURN_INDICES = "return_indices"
-NORM_TYPE = "norm_type"
-OUTPUT_SIZE = "output_size"
-STEP = "step"  # the animation step on screen (output cell number, row-major)
-PRESET = "preset"
-SEED = "seed"
-GRID = "grid"  # the 2-D input grid, rows separated by ';'
-SHIFT = "shift"  # invariance lab: translation in cells
-DIRECTION = "direction"  # invariance lab: right, down or diagonal
-FILL = "fill"  # invariance lab: what enters at the edge (edge, zero, wrap)
-SAMPLE = "sample"  # a bundled image under assets/samples/
-COLOUR = "colour"  # images: RGB (C = 3) or grayscale (C = 1)
-VIEW = "view"  # images: side by side, or per channel
-LOADED_NOTES = "_loaded_notes"  # notes about the last file or preset loaded (not in the URL)
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ui import data, images, invariance
+
+# --- session keys that are not page fields --------------------------------------------------------
+
+CURRENT_PAGE = "_current_page"  # the page the last run drew; another value means "entering"
+LINK_NOTICES = "_link_notices"  # bad values found in the link the current page was entered with
+LINK_FIELDS = "_link_fields"  # names of the fields the current page's link set
+SENT_WITHOUT_DELAY = "_sent_without_delay"  # TCP_NODELAY set for this session's socket (ui.views.frame)
+ACTIVE_FIELDS = "_active_fields"  # names of the page fields whose controls this run drew
+
+
+def key(page: str, name: str) -> str:
+    """The session-state key (and widget key) of a page's field."""
+    return f"{page}__{name}"
+
+
+def private_key(page: str, name: str) -> str:
+    """A session key of a page that is not in the URL (loaded-file notes, the play switch, ...)."""
+    return f"_{page}__{name}"
+
+
+def session_key(name: str) -> str:
+    """The session-state key of a session field."""
+    return f"_session__{name}"
+
+
+# --- fields ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One piece of state: how the URL spells it and what values it takes.
+
+    ``kind`` is ``"int"`` (a slider or number box), ``"choice"`` (one of ``options``), ``"flag"``
+    (true/false), ``"text"`` (typed text, e.g. a sequence) or ``"size"`` (a torch size typed as
+    ``2`` or ``2, 3``). The stored value is what the widget holds: an int, an option, a bool,
+    or the text as typed.
+    """
+
+    name: str
+    kind: str
+    default: object
+    options: tuple[str, ...] = ()
+    low: int | None = None
+    high: int | None = None
+    allow_none: bool = False  # size: "None" allowed (stride, divisor_override)
+    allow_none_items: bool = False  # size: "None, 2" allowed (adaptive output_size)
+
+    def expects(self) -> str:
+        """What a valid value looks like, in words (used in the link notice)."""
+        if self.kind == "int":
+            if self.low is not None and self.high is not None:
+                return f"a whole number from {self.low} to {self.high}"
+            return "a whole number" + (f" ≥ {self.low}" if self.low is not None else "")
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.options)
+        if self.kind == "flag":
+            return "true or false"
+        if self.kind == "size":
+            return "a whole number like 2, or a pair like 2,3" + (", or None" if self.allow_none else "")
+        return "text"
+
+    def read(self, text: str):
+        """The value a URL's ``text`` stands for; ``ValueError`` (saying what is expected) if none."""
+        text = str(text)
+        if self.kind == "int":
+            try:
+                value = int(text)
+            except ValueError:
+                raise ValueError(self.expects()) from None
+            if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
+                raise ValueError(self.expects())
+            return value
+        if self.kind == "choice":
+            if text not in self.options:
+                raise ValueError(self.expects())
+            return text
+        if self.kind == "flag":
+            if text.lower() not in ("true", "false"):
+                raise ValueError(self.expects())
+            return text.lower() == "true"
+        if self.kind == "size":
+            try:
+                data.parse_int_or_tuple(text, self.name, allow_none=self.allow_none,
+                                        allow_none_items=self.allow_none_items)  # fmt: skip
+            except ValueError:
+                raise ValueError(self.expects()) from None
+            return text
+        return text
+
+    def write(self, value) -> str:
+        """The URL's text for ``value``."""
+        if self.kind == "flag":
+            return "true" if value else "false"
+        if self.kind == "size":
+            return ",".join(part.strip() for part in str(value).strip().strip("()[]").split(","))
+        return str(value)
+
+
+def _int(name, default, low=None, high=None) -> Field:
+    return Field(name, "int", default, low=low, high=high)
+
+
+def _choice(name, options, default=None) -> Field:
+    options = tuple(options)
+    return Field(name, "choice", options[0] if default is None else default, options=options)
+
+
+def _flag(name, default=False) -> Field:
+    return Field(name, "flag", default)
+
+
+def _size(name, default, **options) -> Field:
+    return Field(name, "size", default, **options)
+
+
+def _text(name, default) -> Field:
+    return Field(name, "text", default)
+
+
+NORM_TYPES = ("1", "1.5", "2", "3", "4", "inf")
+STRIDE_CHOICES = ("None",) + tuple(str(i) for i in range(1, 11))
+FUNCTIONS_1D = tuple(f"{kind}_pool1d" for kind in ("max", "avg", "lp", "adaptive_max", "adaptive_avg"))
+FUNCTIONS_2D = tuple(f"{kind}_pool2d" for kind in ("max", "avg", "lp", "adaptive_max", "adaptive_avg"))
+STEP = _int("step", 0, low=0)  # the animation step on screen: output cell number, row-major, from 0
+
+_POOLING_2D = (
+    _size("kernel_size", "2"),
+    _size("stride", "None", allow_none=True),
+    _size("padding", "0"),
+    _size("dilation", "1"),
+    _flag("ceil_mode"),
+    _flag("count_include_pad", True),
+    _flag("return_indices"),
+    _size("divisor_override", "None", allow_none=True),
+    _choice("norm_type", NORM_TYPES, "2"),
+    _size("output_size", "2", allow_none_items=True),
+)
+
+PAGE_FIELDS: dict[str, tuple[Field, ...]] = {
+    "home": (),
+    "pool_1d": (
+        _text("x", data.LECTURE_SEQUENCE),
+        _choice("function", FUNCTIONS_1D),
+        _int("kernel_size", 2, 1, 10),
+        _choice("stride", STRIDE_CHOICES),
+        _int("padding", 0, 0, 5),
+        _int("dilation", 1, 1, 5),
+        _flag("ceil_mode"),
+        _flag("count_include_pad", True),
+        _flag("return_indices"),
+        _choice("norm_type", NORM_TYPES, "2"),
+        _int("output_size", 5, 1),  # up to the sequence length + 4: checked by the control
+        _int("seed", 0, 0, 9999),
+        STEP,
+    ),
+    "pool_2d": (
+        _text("grid", data.format_grid(data.preset_grid("random integers", 0))),
+        _choice("function", FUNCTIONS_2D),
+        *_POOLING_2D,
+        _int("seed", 0, 0, 9999),
+        STEP,
+    ),
+    "channels": (
+        _choice("tensor", ("lecture", "random")),
+        _int("N", 2, 1, 3),
+        _int("C", 3, 1, 4),
+        _int("H", 4, 1, 8),
+        _int("W", 6, 1, 8),
+        _int("seed", 0, 0, 9999),
+        _choice("function", ("max_pool2d", "avg_pool2d")),
+        _size("kernel_size", "1, 2"),
+        _size("stride", "None", allow_none=True),
+        _size("padding", "0"),
+    ),
+    "torch_api": (
+        _choice("input", ("lecture x", "arange 6×6")),
+        _size("kernel_size", "1, 2"),
+        _size("stride", "None", allow_none=True),
+        _size("padding", "0"),
+        _size("dilation", "1"),
+        _flag("ceil_mode"),
+        _flag("return_indices"),
+    ),
+    "invariance": (
+        _int("kernel_size", 2, 2, 3),
+        _int("shift", 1, 0),  # up to 2 × kernel_size: checked by the control
+        _choice("direction", ("right", "down", "diagonal")),
+        _choice("fill", ("edge", "zero", "wrap")),
+        _choice("preset", ("random integers", "single spike", "checkerboard", "gradient")),
+        _int("seed", 0, 0, 9999),
+        _choice("sample", *invariance.sample_choices()),
+    ),
+    "images": (
+        _choice("sample", images.sample_names()),
+        _choice("colour", ("RGB", "grayscale")),
+        _choice("view", ("side by side", "per channel")),
+        _choice("function", ("max_pool2d", "avg_pool2d")),
+        *(f for f in _POOLING_2D if f.name not in ("norm_type", "output_size")),
+        _int("centre_x", -1, -1),  # -1: the image's most detailed spot
+        _int("centre_y", -1, -1),
+        _int("cells", 12, 8, 16),
+        _choice("pixels_per_cell", ("auto", "1", "2", "4", "8", "16", "32")),
+        _choice("channel", ("R", "G", "B")),
+        STEP,
+    ),
+}
+
+SESSION_FIELDS: tuple[Field, ...] = ()  # present, mode, hide: see the presentation and predict modes
+
+
+def fields(page: str) -> tuple[Field, ...]:
+    return PAGE_FIELDS[page]
+
+
+def field(page: str, name: str) -> Field:
+    for candidate in PAGE_FIELDS[page]:
+        if candidate.name == name:
+            return candidate
+    raise KeyError(f"page {page!r} has no field {name!r}")
+
+
+def read_link(page: str, query: dict[str, str]) -> tuple[dict, list[str]]:
+    """The page's values a link carries, and a notice for each bad one (which falls back to the default).
+
+    >>> read_link("pool_1d", {"kernel_size": "3", "stride": "0", "other": "x"})
+    ({'kernel_size': 3, 'stride': 'None'}, ['stride=0 from the link is not one of None, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10; \
+using None.'])
+    """
+    values, notices = {}, []
+    for item in PAGE_FIELDS[page]:
+        if item.name not in query:
+            continue
+        raw = query[item.name]
+        try:
+            values[item.name] = item.read(raw)
+        except ValueError as error:
+            values[item.name] = item.default
+            shown = item.write(item.default) if item.kind != "int" or item.default >= 0 else "the default"
+            notices.append(f"{item.name}={raw} from the link is not {error}; using {shown}.")
+    return values, notices
+
+
+def url_values(page: str, values: dict, active: Iterable[str]) -> dict[str, str]:
+    """What the URL carries for the page's current ``values``: the fields its controls drew this
+    run (``active``), plus the step, each only where it differs from its default."""
+    wanted = set(active) | {"step"}
+    query = {}
+    for item in PAGE_FIELDS[page]:
+        if item.name in wanted and item.name in values and values[item.name] != item.default:
+            query[item.name] = item.write(values[item.name])
+    return query

@@ -12,51 +12,33 @@ from __future__ import annotations
 import base64
 import io
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
 import pooling_core
-from tests import image_files
-from ui import image_view, images
-
-APP = Path(__file__).resolve().parents[2] / "app.py"
-PAGE = "pages/images.py"
-TIMEOUT_S = 60  # the first run in a process imports torch (the torch badge)
+from scripts import sample_files as image_files
+from tests.app.conftest import AppPage, open_app
+from ui import images
 
 
-def open_page(**query: str) -> AppTest:
+def open_page(**query: str) -> AppPage:
     """The Images page as a fresh session whose URL carries ``query``."""
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()  # the home page; registers st.navigation's pages
-    at.switch_page(PAGE)
-    at.run()
-    assert_no_exception(at)
-    return at
+    return open_app("images", **query)
 
 
-def assert_no_exception(at: AppTest) -> None:
-    assert not at.exception, f"the page raised: {[e.value for e in at.exception]}"
+def upload(page: AppPage, name: str, data: bytes, mime: str = "image/png") -> AppPage:
+    page.at.file_uploader(key=page.private("upload")).set_value((name, data, mime))
+    return page.run()
 
 
-def upload(at: AppTest, name: str, data: bytes, mime: str = "image/png") -> AppTest:
-    at.file_uploader(key=image_view.UPLOAD).set_value((name, data, mime))
-    at.run()
-    assert_no_exception(at)
-    return at
+def figures(page: AppPage) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in page.at.get("plotly_chart")]
 
 
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def shapes_caption(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("**input**"))
+def shapes_caption(page: AppPage) -> str:
+    return next(m.value for m in page.at.markdown if m.value.startswith("**input**"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -64,59 +46,57 @@ def shapes_caption(at: AppTest) -> str:
 
 
 def test_default_sample_shows_original_max_and_avg_with_their_shapes():
-    at = open_page()
-    assert at.selectbox(key=image_view.SAMPLE).value == "checkerboard.png"
-    caption = shapes_caption(at)
+    page = open_page()
+    assert page.value("sample") == "checkerboard.png"
+    caption = shapes_caption(page)
     assert "`(3, 320, 320)`" in caption
     assert "**max_pool2d** → `(3, 160, 160)`" in caption and "**avg_pool2d** → `(3, 160, 160)`" in caption
-    overview = figures(at)[0]
+    overview = figures(page)[0]
     assert [trace["type"] for trace in overview["data"]] == ["image"] * 3
     assert all(trace["source"].startswith("data:image/png;base64,") for trace in overview["data"])
     titles = [annotation["text"] for annotation in overview["layout"]["annotations"]]
     assert titles == ["original", "max_pool2d", "avg_pool2d"]
-    assert "matches torch exactly" in at.success[0].value
+    assert "matches torch exactly" in page.successes[0]
 
 
 @pytest.mark.parametrize("name", images.sample_names())
 def test_every_sample_renders(name):
-    at = open_page(sample=name)
-    assert at.selectbox(key=image_view.SAMPLE).value == name
-    assert not at.error
-    assert len(figures(at)) == 3  # overview, region at full resolution, the window animation
+    page = open_page(sample=name)
+    assert page.value("sample") == name
+    assert not page.errors
+    assert len(figures(page)) == 3  # overview, region at full resolution, the window animation
 
 
 def test_choosing_a_sample_and_grayscale_changes_the_shapes():
-    at = open_page()
-    at.selectbox(key=image_view.SAMPLE).set_value("scene.jpg").run()
-    at.radio(key=image_view.COLOUR).set_value("grayscale").run()
-    assert_no_exception(at)
-    caption = shapes_caption(at)
+    page = open_page()
+    page.set(sample="scene.jpg")
+    page.set(colour="grayscale")
+    caption = shapes_caption(page)
     assert "`(1, 1536, 2048)`, shown at 768 × 576, pooled at full size" in caption
     assert "**max_pool2d** → `(1, 768, 1024)`" in caption
-    assert any("reduced copies" in info.value for info in at.info)
+    assert any("reduced copies" in info.value for info in page.at.info)
 
 
 def test_parameters_from_the_sidebar_reach_both_calls():
-    at = open_page(sample="stars.png", kernel_size="3", stride="2", padding="1")
+    page = open_page(sample="stars.png", kernel_size="3", stride="2", padding="1")
     # H_out = ⌊(480 + 2 − 3)/2⌋ + 1 = 240, W_out = ⌊(640 + 2 − 3)/2⌋ + 1 = 320
-    assert "**avg_pool2d** → `(3, 240, 320)`" in shapes_caption(at)
-    assert "**max_pool2d** → `(3, 240, 320)`" in shapes_caption(at)
+    assert "**avg_pool2d** → `(3, 240, 320)`" in shapes_caption(page)
+    assert "**max_pool2d** → `(3, 240, 320)`" in shapes_caption(page)
 
 
 def test_per_channel_view_has_a_row_per_colour():
-    at = open_page(sample="noise_texture.png", view="per channel")
-    overview = figures(at)[0]
+    page = open_page(sample="noise_texture.png", view="per channel")
+    overview = figures(page)[0]
     assert len(overview["data"]) == 9
     assert overview["layout"]["annotations"][3]["text"] == "G · original"
 
 
 def test_return_indices_crosses_out_the_picked_pixels_of_the_region():
-    at = open_page(sample="scene.jpg", kernel_size="3", stride="2", padding="1")
-    region = figures(at)[1]
+    page = open_page(sample="scene.jpg", kernel_size="3", stride="2", padding="1")
+    region = figures(page)[1]
     assert [trace["type"] for trace in region["data"]] == ["image"] * 3  # no marks without indices
-    at.toggle(key="return_indices").set_value(True).run()
-    assert_no_exception(at)
-    region = figures(at)[1]
+    page.set(return_indices=True)
+    region = figures(page)[1]
     marks = [trace for trace in region["data"] if trace["type"] == "scatter"]
     assert len(marks) == 1 and marks[0]["xaxis"] == "x"  # on the original
     # Each mark is a pixel holding the max of its output's window, in the channel shown (R).
@@ -127,22 +107,22 @@ def test_return_indices_crosses_out_the_picked_pixels_of_the_region():
     assert x.size > 4
     assert np.isin(y * red.shape[1] + x, indices[0]).all()  # every mark is an index torch would return
     assert set(red[y, x].tolist()) <= set(values[0].ravel().tolist())
-    assert any("✕ marks the pixel each max-pooled output picked (R channel)" in c.value for c in at.caption)
+    assert any("✕ marks the pixel each max-pooled output picked (R channel)" in c.value for c in page.at.caption)
 
 
 def test_invalid_parameters_say_so():
-    at = open_page(padding="3")  # kernel_size 2: padding may be at most 1
-    assert any("padding should be at most half of kernel_size" in error.value for error in at.error)
-    assert not at.get("plotly_chart")
+    page = open_page(padding="3")  # kernel_size 2: padding may be at most 1
+    assert any("padding should be at most half of kernel_size" in error for error in page.errors)
+    assert not page.at.get("plotly_chart")
 
 
 def test_the_window_animates_a_crop_of_the_region():
-    at = open_page(sample="checkerboard.png")
-    at.number_input(key=image_view.CENTRE_Y).set_value(20).run()  # the band of 1-pixel squares
-    at.select_slider(key=image_view.PIXELS_PER_CELL).set_value(1).run()
-    at.slider(key=image_view.CELLS).set_value(8).run()
-    assert_no_exception(at)
-    step = next(m.value for m in at.markdown if m.value.startswith("**Step 1 of 16.**"))
+    page = open_page(sample="checkerboard.png")
+    page.set(centre_y=20)  # the band of 1-pixel squares
+    page.set(pixels_per_cell="1")
+    page.set(cells=8)
+    step = page.step_text()
+    assert step.startswith("Step 1 of 16.")
     assert "max(" in step and "= 255" in step  # a 2×2 window on a 1-pixel checkerboard always holds white
 
 
@@ -152,11 +132,11 @@ def test_the_window_animates_a_crop_of_the_region():
 
 def test_upload_wins_over_the_sample_and_pools_at_full_size():
     pixels = image_files.photo(1100, 900)
-    at = upload(open_page(), "photo.png", image_files.encode(pixels))
-    caption = shapes_caption(at)
+    page = upload(open_page(), "photo.png", image_files.encode(pixels))
+    caption = shapes_caption(page)
     assert "`(3, 1100, 900)`, shown at 628 × 768, pooled at full size" in caption
     assert "**max_pool2d** → `(3, 550, 450)`, shown at full size" in caption
-    assert any("Showing your upload" in c.value for c in at.caption)
+    assert any("Showing your upload" in c.value for c in page.at.caption)
 
 
 @pytest.mark.parametrize(
@@ -169,48 +149,48 @@ def test_upload_wins_over_the_sample_and_pools_at_full_size():
     ],
 )
 def test_bad_files_give_one_clear_message_and_no_exception(name, make, message):
-    at = upload(open_page(), name, make())
-    assert len(at.error) == 1
-    assert name in at.error[0].value and message in at.error[0].value
-    assert not at.get("plotly_chart")
-    assert "Traceback" not in at.error[0].value
+    page = upload(open_page(), name, make())
+    assert len(page.errors) == 1
+    assert name in page.errors[0] and message in page.errors[0]
+    assert not page.at.get("plotly_chart")
+    assert "Traceback" not in page.errors[0]
 
 
 def test_removing_a_bad_upload_brings_the_sample_back():
-    at = upload(open_page(), "bomb.png", image_files.bomb_png())
-    at.file_uploader(key=image_view.UPLOAD).set_value(None).run()
-    assert_no_exception(at)
-    assert not at.error
-    assert "`(3, 320, 320)`" in shapes_caption(at)
+    page = upload(open_page(), "bomb.png", image_files.bomb_png())
+    page.at.file_uploader(key=page.private("upload")).set_value(None)
+    page.run()
+    assert not page.errors
+    assert "`(3, 320, 320)`" in shapes_caption(page)
 
 
 def test_a_bad_sample_name_in_the_link_is_reported():
-    at = open_page(sample="nope.png")
-    assert any("sample=nope.png from the link" in w.value for w in at.warning)
-    assert at.selectbox(key=image_view.SAMPLE).value == "checkerboard.png"
+    page = open_page(sample="nope.png")
+    assert any("sample=nope.png from the link" in w for w in page.warnings)
+    assert page.value("sample") == "checkerboard.png"
 
 
 def test_pooled_pictures_hold_the_pooled_values():
     """The max-pooled picture sent to the browser is pooling_core's output, pixel for pixel."""
     pixels = image_files.photo(40, 60)
-    at = upload(open_page(), "small.png", image_files.encode(pixels))
-    source = figures(at)[0]["data"][1]["source"]
+    page = upload(open_page(), "small.png", image_files.encode(pixels))
+    source = figures(page)[0]["data"][1]["source"]
     shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))))
     expected = pooling_core.max_pool2d(pixels.transpose(2, 0, 1).astype(np.float32), 2)
     np.testing.assert_array_equal(shown, expected.transpose(1, 2, 0))
 
 
 def test_a_one_pixel_image_says_what_does_not_fit():
-    at = upload(open_page(), "dot.png", image_files.encode(np.full((1, 1, 3), 200, dtype=np.uint8)))
-    assert any("do not work on this 1 × 1 image" in error.value for error in at.error)
+    page = upload(open_page(), "dot.png", image_files.encode(np.full((1, 1, 3), 200, dtype=np.uint8)))
+    assert any("do not work on this 1 × 1 image" in error for error in page.errors)
 
 
 def test_a_tiny_image_shrinks_the_window_grid():
-    at = upload(open_page(), "tiny.png", image_files.encode(image_files.photo(5, 7)))
-    assert "`(3, 5, 7)`" in shapes_caption(at)
-    assert any(m.value.startswith("**Step 1 of 4.**") for m in at.markdown)  # a 5 × 5 grid, 2 × 2 outputs
+    page = upload(open_page(), "tiny.png", image_files.encode(image_files.photo(5, 7)))
+    assert "`(3, 5, 7)`" in shapes_caption(page)
+    assert page.step_text().startswith("Step 1 of 4.")  # a 5 × 5 grid, 2 × 2 outputs
 
 
 def test_values_over_255_are_clipped_in_the_pictures_only():
-    at = open_page(function="avg_pool2d", divisor_override="1")  # window sums, up to 4 · 255
-    assert any("clipped in the pictures only" in caption.value for caption in at.caption)
+    page = open_page(function="avg_pool2d", divisor_override="1")  # window sums, up to 4 · 255
+    assert any("clipped in the pictures only" in caption.value for caption in page.at.caption)

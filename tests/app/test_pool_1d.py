@@ -12,81 +12,20 @@ checked in the browser tests (tests/e2e/test_pool_1d.py).
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
-PAGE = "pages/pool_1d.py"
+from tests.app.conftest import AppPage, open_app, parse_shown
+
 LECTURE = [1, 4, -1, 0, 2, -2, 1, 3, 3, 1]
-TIMEOUT_S = 60  # the first run in a process imports torch
 
 
-# ---------------------------------------------------------------------------------------------
-# helpers
-
-
-def open_page(**query: str) -> AppTest:
-    """The 1-D page as a fresh session whose URL carries ``query``."""
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()  # the home page; registers st.navigation's pages so switch_page finds /pool_1d
-    at.switch_page(PAGE)
-    at.run()
-    assert_no_exception(at)
-    return at
-
-
-def assert_no_exception(at: AppTest) -> None:
-    assert not at.exception, f"the page raised: {[e.value for e in at.exception]}"
-
-
-def code_after(at: AppTest, label: str) -> str | None:
-    """Text of the code block that follows the markdown ``**<label>** · shape ...``."""
-    found = False
-    for node in at.main:
-        kind = getattr(node, "type", None)
-        if kind == "markdown" and node.value.startswith(f"**{label}**"):
-            found = True
-        elif found and kind == "code":
-            return node.value
-    return None
-
-
-def output_text(at: AppTest) -> str | None:
-    return code_after(at, "output")
-
-
-def parse_shown(text: str) -> np.ndarray:
-    """Numbers as the page prints them (``NaN``, ``∞``, ``-∞``, ASCII minus) → float64."""
-    special = {"NaN": math.nan, "∞": math.inf, "-∞": -math.inf, "−∞": -math.inf}
-    return np.array([special[token] if token in special else float(token) for token in text.split()])
-
-
-def figure(at: AppTest) -> dict:
-    charts = at.get("plotly_chart")
-    assert len(charts) == 1, f"expected one Plotly chart, found {len(charts)}"
-    return json.loads(charts[0].proto.spec)
-
-
-def figure_output(at: AppTest) -> np.ndarray:
-    """The output row of the animated figure (its last heatmap), at full precision."""
-    heatmaps = [trace for trace in figure(at)["data"] if trace.get("type") == "heatmap"]
-    z = heatmaps[-1]["z"]
-    return np.array([np.nan if v is None else v for v in z[0]], dtype=np.float64)
-
-
-def step_text(at: AppTest) -> str:
-    lines = [m.value for m in at.markdown if m.value.startswith("**Step ")]
-    assert len(lines) == 1, lines
-    return lines[0]
+def open_page(**query: str) -> AppPage:
+    return open_app("pool_1d", **query)
 
 
 def torch_output(function: str, x, **kwargs) -> np.ndarray:
@@ -98,40 +37,32 @@ def torch_output(function: str, x, **kwargs) -> np.ndarray:
     return result[0].numpy().astype(np.float64)
 
 
-def assert_shows(at: AppTest, expected: np.ndarray, *, exact: bool | None = None) -> None:
+def assert_shows(page: AppPage, expected: np.ndarray, *, exact: bool | None = None) -> None:
     """The output text (3 significant digits) and the figure's output row both equal torch's.
 
     The figure is compared bit for bit for max pooling (outputs are copies of inputs) and within
     8 float32 ulp otherwise, the tolerance the page's own torch badge states. The figure cannot
     show NaN or ±inf (its colours need finite numbers), so it is compared only for finite outputs.
     """
-    assert_no_exception(at)
-    shown = output_text(at)
-    assert shown is not None, f"no output block; errors: {[e.value for e in at.error]}"
+    page.assert_no_exception()
+    shown = page.output_text()
+    assert shown is not None, f"no output block; errors: {page.errors}"
     numbers = parse_shown(shown)
     assert numbers.shape == expected.shape, f"shown {shown!r}, torch {expected}"
     np.testing.assert_allclose(numbers, expected, rtol=5e-3, atol=1e-12, equal_nan=True, err_msg=shown)
     if not np.isfinite(expected).all():
         return
-    drawn = figure_output(at).astype(np.float32)
     if exact is None:
-        exact = "max" in at.sidebar.radio(key="function").value
+        exact = "max" in page.value("function")
+    drawn = page.figure_output()[0].astype(np.float32)
     if exact:
         np.testing.assert_array_equal(drawn, expected.astype(np.float32))
     else:
         np.testing.assert_array_max_ulp(drawn, expected.astype(np.float32), maxulp=8)
 
 
-def set_widgets(at: AppTest, **values) -> AppTest:
-    """Set sidebar widgets by key (function first: it decides which others exist) and rerun."""
-    function = values.pop("function", None)
-    if function is not None:
-        at.sidebar.radio(key="function").set_value(function).run()
-        assert_no_exception(at)
-    for key, value in values.items():
-        at.sidebar.get_by_key(key).set_value(value)
-    at.run()
-    return at
+def set_widgets(page: AppPage, **values) -> AppPage:
+    return page.set(**values)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,31 +70,31 @@ def set_widgets(at: AppTest, **values) -> AppTest:
 
 
 def test_defaults_show_the_lecture_output():
-    at = open_page()
-    assert at.title[0].value.startswith("1-D pooling")
-    assert code_after(at, "input x") == "1 4 -1 0 2 -2 1 3 3 1"
-    assert output_text(at) == "4 0 2 3 3"
-    assert_shows(at, torch_output("max_pool1d", LECTURE, kernel_size=2))
-    assert not at.error and not at.warning
-    assert step_text(at).startswith("**Step 1 of 5.**")
+    page = open_page()
+    assert page.at.title[0].value.startswith("1-D pooling")
+    assert page.code_after("input x") == "1 4 -1 0 2 -2 1 3 3 1"
+    assert page.output_text() == "4 0 2 3 3"
+    assert_shows(page, torch_output("max_pool1d", LECTURE, kernel_size=2))
+    assert not page.errors and not page.warnings
+    assert page.step_text().startswith("Step 1 of 5.")
 
 
 def test_average_pooling_of_the_lecture_sequence():
-    at = set_widgets(open_page(), function="avg_pool1d")
-    assert output_text(at) == "2.5 -0.5 0 2 2"
-    assert_shows(at, torch_output("avg_pool1d", LECTURE, kernel_size=2))
+    page = set_widgets(open_page(), function="avg_pool1d")
+    assert page.output_text() == "2.5 -0.5 0 2 2"
+    assert_shows(page, torch_output("avg_pool1d", LECTURE, kernel_size=2))
 
 
 def test_torch_badge_and_generated_code_match_torch():
-    at = set_widgets(open_page(), kernel_size=3, stride="2", padding=1)
-    assert any("matches torch exactly" in s.value for s in at.success), [s.value for s in at.success]
-    scripts = [c.value for c in at.code if c.language == "python"]
+    page = set_widgets(open_page(), kernel_size=3, stride="2", padding=1)
+    assert any("matches torch exactly" in s for s in page.successes), page.successes
+    scripts = [c.value for c in page.at.code if c.language == "python"]
     assert len(scripts) == 1
     assert "F.max_pool1d(x, kernel_size=3, stride=2, padding=1)" in scripts[0]
     # The generated code, run as printed, gives what the page shows.
     namespace: dict = {}
     exec(scripts[0], namespace)  # noqa: S102 - our own generated snippet
-    np.testing.assert_array_equal(namespace["y"][0].numpy(), parse_shown(output_text(at)))
+    np.testing.assert_array_equal(namespace["y"][0].numpy(), parse_shown(page.output_text()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,16 +126,16 @@ CASES = [
 
 @pytest.mark.parametrize(("widgets", "function", "kwargs"), CASES, ids=lambda v: str(v) if isinstance(v, str) else None)
 def test_widgets_give_torchs_output(widgets, function, kwargs):
-    at = set_widgets(open_page(), **widgets)
-    assert not at.error, [e.value for e in at.error]
-    assert_shows(at, torch_output(function, LECTURE, **kwargs))
-    assert any("matches torch" in s.value for s in at.success), [s.value for s in at.success]
+    page = set_widgets(open_page(), **widgets)
+    assert not page.errors, page.errors
+    assert_shows(page, torch_output(function, LECTURE, **kwargs))
+    assert any("matches torch" in s for s in page.successes), page.successes
 
 
 def test_return_indices_shows_torchs_indices():
-    at = set_widgets(open_page(), kernel_size=3, stride="2", padding=1, return_indices=True)
+    page = set_widgets(open_page(), kernel_size=3, stride="2", padding=1, return_indices=True)
     _, indices = F.max_pool1d(torch.tensor([LECTURE], dtype=torch.float32), 3, 2, 1, return_indices=True)
-    assert code_after(at, "indices") == " ".join(str(i) for i in indices[0].tolist())
+    assert page.code_after("indices") == " ".join(str(i) for i in indices[0].tolist())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,11 +150,11 @@ INVALID = [
 
 @pytest.mark.parametrize(("query", "rule"), INVALID, ids=["max-padding", "avg-padding", "dilation-too-wide"])
 def test_invalid_parameters_from_the_link_show_torchs_rule(query, rule):
-    at = open_page(**query)
-    errors = " ".join(e.value for e in at.error)
+    page = open_page(**query)
+    errors = " ".join(page.errors)
     assert errors, "expected an error message"
     assert rule in errors
-    assert output_text(at) is None
+    assert page.output_text() is None
     # torch rejects the same call
     function = query.get("function", "max_pool1d")
     kwargs = {k: int(v) for k, v in query.items() if k != "function"}
@@ -232,12 +163,12 @@ def test_invalid_parameters_from_the_link_show_torchs_rule(query, rule):
 
 
 def test_invalid_parameters_from_the_widgets_then_valid_again():
-    at = set_widgets(open_page(), kernel_size=2, padding=2)
-    assert any("padding should be at most half of kernel_size" in e.value for e in at.error)
-    assert output_text(at) is None
-    at = set_widgets(at, kernel_size=5)  # padding 2 ≤ 5 // 2: valid again
-    assert not at.error
-    assert_shows(at, torch_output("max_pool1d", LECTURE, kernel_size=5, padding=2))
+    page = set_widgets(open_page(), kernel_size=2, padding=2)
+    assert any("padding should be at most half of kernel_size" in e for e in page.errors)
+    assert page.output_text() is None
+    page = set_widgets(page, kernel_size=5)  # padding 2 ≤ 5 // 2: valid again
+    assert not page.errors
+    assert_shows(page, torch_output("max_pool1d", LECTURE, kernel_size=5, padding=2))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,20 +176,20 @@ def test_invalid_parameters_from_the_widgets_then_valid_again():
 
 
 def test_link_seeds_function_and_parameters():
-    at = open_page(kernel_size="3", stride="1", function="avg_pool1d")
-    assert at.sidebar.radio(key="function").value == "avg_pool1d"
-    assert at.sidebar.slider(key="kernel_size").value == 3
-    assert at.sidebar.select_slider(key="stride").value == "1"
-    assert not at.warning
-    assert_shows(at, torch_output("avg_pool1d", LECTURE, kernel_size=3, stride=1))
+    page = open_page(kernel_size="3", stride="1", function="avg_pool1d")
+    assert page.value("function") == "avg_pool1d"
+    assert page.value("kernel_size") == 3
+    assert page.value("stride") == "1"
+    assert not page.warnings
+    assert_shows(page, torch_output("avg_pool1d", LECTURE, kernel_size=3, stride=1))
 
 
 def test_link_seeds_the_sequence_and_step():
-    at = open_page(x="5 1 7 2 8 0", kernel_size="3", stride="1", step="2")
-    assert code_after(at, "input x") == "5 1 7 2 8 0"
-    assert_shows(at, torch_output("max_pool1d", [5, 1, 7, 2, 8, 0], kernel_size=3, stride=1))
-    assert step_text(at).startswith("**Step 3 of 4.**")
-    assert figure(at)["layout"]["sliders"][0]["active"] == 2
+    page = open_page(x="5 1 7 2 8 0", kernel_size="3", stride="1", step="2")
+    assert page.code_after("input x") == "5 1 7 2 8 0"
+    assert_shows(page, torch_output("max_pool1d", [5, 1, 7, 2, 8, 0], kernel_size=3, stride=1))
+    assert page.step_text().startswith("Step 3 of 4.")
+    assert page.at.slider(key=page.private("scrub")).value == 3  # the scrubber shows the same step
 
 
 BAD_LINKS = [
@@ -276,31 +207,31 @@ BAD_LINKS = [
 
 @pytest.mark.parametrize(("key", "value"), BAD_LINKS, ids=[f"{k}={v}" for k, v in BAD_LINKS])
 def test_bad_link_values_warn_and_fall_back_to_defaults(key, value):
-    at = open_page(**{key: value})
-    warnings = [w.value for w in at.warning]
+    page = open_page(**{key: value})
+    warnings = page.warnings
     assert any(f"{key}={value}" in w for w in warnings), warnings
-    assert not at.error
-    assert output_text(at) == "4 0 2 3 3"
+    assert not page.errors
+    assert page.output_text() == "4 0 2 3 3"
 
 
 def test_several_bad_link_values_each_get_a_notice_and_good_ones_are_kept():
-    at = open_page(kernel_size="abc", stride="1", function="nope")
-    warnings = " ".join(w.value for w in at.warning)
+    page = open_page(kernel_size="abc", stride="1", function="nope")
+    warnings = " ".join(page.warnings)
     assert "kernel_size=abc" in warnings and "function=nope" in warnings
-    assert_shows(at, torch_output("max_pool1d", LECTURE, kernel_size=2, stride=1))
+    assert_shows(page, torch_output("max_pool1d", LECTURE, kernel_size=2, stride=1))
 
 
 def test_bad_norm_type_in_link_warns():
-    at = open_page(function="lp_pool1d", norm_type="7")
-    assert any("norm_type=7" in w.value for w in at.warning)
-    assert_shows(at, torch_output("lp_pool1d", LECTURE, norm_type=2, kernel_size=2))
+    page = open_page(function="lp_pool1d", norm_type="7")
+    assert any("norm_type=7" in w for w in page.warnings)
+    assert_shows(page, torch_output("lp_pool1d", LECTURE, norm_type=2, kernel_size=2))
 
 
 @pytest.mark.parametrize("value", ["99", "-3", "abc"])
 def test_out_of_range_step_in_link_is_clamped(value):
-    at = open_page(step=value)
-    expected = "**Step 5 of 5.**" if value == "99" else "**Step 1 of 5.**"
-    assert step_text(at).startswith(expected)
+    page = open_page(step=value)
+    expected = "Step 5 of 5." if value == "99" else "Step 1 of 5."
+    assert page.step_text().startswith(expected)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,13 +251,13 @@ def test_out_of_range_step_in_link_is_clamped(value):
     ids=["word", "empty", "blank", "brackets", "letter", "too-long"],
 )
 def test_malformed_sequences_give_a_clear_message(text, message):
-    at = open_page()
-    at.text_input(key="x").input(text).run()
-    assert_no_exception(at)
-    errors = [e.value for e in at.error]
+    page = open_page()
+    page.type("x", text)
+    page.assert_no_exception()
+    errors = page.errors
     assert any(message in e for e in errors), errors
-    assert output_text(at) is None
-    assert not at.get("plotly_chart")
+    assert page.output_text() is None
+    assert not page.at.get("plotly_chart")
 
 
 @pytest.mark.parametrize(
@@ -342,65 +273,78 @@ def test_malformed_sequences_give_a_clear_message(text, message):
 )
 @pytest.mark.parametrize("function", ["max_pool1d", "avg_pool1d"])
 def test_nan_and_inf_inputs_are_pooled_as_torch_does(text, values, function):
-    at = open_page()
-    at.text_input(key="x").input(text).run()
-    at = set_widgets(at, function=function)
-    assert not at.error, [e.value for e in at.error]
+    page = open_page()
+    page.type("x", text)
+    page = set_widgets(page, function=function)
+    assert not page.errors, page.errors
     expected = torch_output(function, values, kernel_size=2)
-    shown = parse_shown(output_text(at))
+    shown = parse_shown(page.output_text())
     np.testing.assert_allclose(shown, expected, rtol=5e-3, equal_nan=True)
-    assert any("matches torch" in s.value for s in at.success), [s.value for s in at.success]
+    assert any("matches torch" in s for s in page.successes), page.successes
 
 
 def test_nan_in_the_link():
-    at = open_page(x="nan 1 2 -inf")
-    assert not at.error
+    page = open_page(x="nan 1 2 -inf")
+    assert not page.errors
     np.testing.assert_array_equal(
-        parse_shown(output_text(at)), torch_output("max_pool1d", [math.nan, 1, 2, -math.inf], kernel_size=2)
+        parse_shown(page.output_text()), torch_output("max_pool1d", [math.nan, 1, 2, -math.inf], kernel_size=2)
     )
 
 
 def test_one_value_and_kernel_larger_than_the_sequence():
-    at = open_page(x="7")
-    assert output_text(at) is None  # kernel 2 > 1 cell: torch refuses
-    assert at.error
-    at = set_widgets(at, kernel_size=1)
-    assert_shows(at, torch_output("max_pool1d", [7], kernel_size=1))
+    page = open_page(x="7")
+    assert page.output_text() is None  # kernel 2 > 1 cell: torch refuses
+    assert page.errors
+    page = set_widgets(page, kernel_size=1)
+    assert_shows(page, torch_output("max_pool1d", [7], kernel_size=1))
 
 
 # ---------------------------------------------------------------------------------------------
 # the step buttons
 
 
-def test_step_buttons_move_the_step_text_and_the_url():
-    at = open_page()
-    back, forward = at.button(key="pool_1d_back"), at.button(key="pool_1d_forward")
-    assert back.disabled and not forward.disabled
-    assert step_text(at).startswith("**Step 1 of 5.** Output 0")
+def output_mark_column(page: AppPage) -> float:
+    """The x centre of the output cell the figure marks (its last shape: the output mark)."""
+    mark = page.figure()["layout"]["shapes"][-1]
+    assert mark["xref"] == "x2"
+    return (mark["x0"] + mark["x1"]) / 2
 
-    forward.click().run()
-    assert step_text(at).startswith("**Step 2 of 5.** Output 1")
-    assert at.query_params.get("step") == "1"
-    assert figure(at)["layout"]["sliders"][0]["active"] == 1
-    assert "max(−1, 0) = 0" in step_text(at)
 
-    while not at.button(key="pool_1d_forward").disabled:
-        at.button(key="pool_1d_forward").click().run()
-    assert step_text(at).startswith("**Step 5 of 5.**")
-    assert at.button(key="pool_1d_forward").disabled
+def test_step_buttons_move_the_figure_sentence_scrubber_and_url_together():
+    page = open_page()
+    assert page.step_text().startswith("Step 1 of 5. max(1, 4) = 4 Output 0")
+    assert output_mark_column(page) == 0.5  # output 0 sits under its window, cells 0-1
 
-    at.button(key="pool_1d_back").click().run()
-    assert step_text(at).startswith("**Step 4 of 5.**")
-    assert at.query_params.get("step") == "3"
-    assert_no_exception(at)
+    page.click("forward")
+    assert page.step_text().startswith("Step 2 of 5. max(−1, 0) = 0 Output 1")
+    assert page.at.query_params.get("step") == "1"
+    assert page.at.slider(key=page.private("scrub")).value == 2
+    assert output_mark_column(page) == 2.5
+    revealed = page.trace("output")["z"][0]
+    assert revealed[:2] == [4.0, 0.0] and revealed[2:] == [None] * 3  # outputs not computed yet stay empty
+
+    for _ in range(6):  # past the end: the button stays usable and the step stays at the last one
+        page.click("forward")
+    assert page.step_text().startswith("Step 5 of 5.")
+    assert not page.at.button(key=page.private("forward")).disabled  # focus stays on it
+
+    page.click("back")
+    assert page.step_text().startswith("Step 4 of 5.")
+    assert page.at.query_params.get("step") == "3"
+    assert output_mark_column(page) == 6.5
+
+    page.at.slider(key=page.private("scrub")).set_value(1)
+    page.run()
+    assert page.step_text().startswith("Step 1 of 5.")
+    assert "step" not in page.at.query_params  # the default step is left out of the link
 
 
 def test_step_is_clamped_when_parameters_shrink_the_output():
-    at = open_page(step="4")
-    assert step_text(at).startswith("**Step 5 of 5.**")
-    at = set_widgets(at, kernel_size=5)  # 2 outputs now
-    assert step_text(at).startswith("**Step 2 of 2.**")
-    assert_no_exception(at)
+    page = open_page(step="4")
+    assert page.step_text().startswith("Step 5 of 5.")
+    page = set_widgets(page, kernel_size=5)  # 2 outputs now
+    assert page.step_text().startswith("Step 2 of 2.")
+    page.assert_no_exception()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,19 +352,19 @@ def test_step_is_clamped_when_parameters_shrink_the_output():
 
 
 def test_csv_upload_one_column_with_header():
-    at = open_page()
-    at.file_uploader(key="csv_upload").set_value(("signal.csv", b"value\n5\n1\n7\n2\n", "text/csv")).run()
-    assert_no_exception(at)
-    infos = " ".join(i.value for i in at.info)
+    page = open_page()
+    page.at.file_uploader(key=page.private("csv")).set_value(("signal.csv", b"value\n5\n1\n7\n2\n", "text/csv")).run()
+    page.assert_no_exception()
+    infos = " ".join(i.value for i in page.at.info)
     assert "Loaded 4 values from signal.csv" in infos and "Skipped the header row" in infos
-    assert at.text_input(key="x").value == "5 1 7 2"
-    assert output_text(at) == "5 7"
+    assert page.value("x") == "5 1 7 2"
+    assert page.output_text() == "5 7"
 
 
 def test_csv_upload_one_row():
-    at = open_page()
-    at.file_uploader(key="csv_upload").set_value(("row.csv", b"3,-1.5,4,1,5,9\n", "text/csv")).run()
-    assert_shows(at, torch_output("max_pool1d", [3, -1.5, 4, 1, 5, 9], kernel_size=2))
+    page = open_page()
+    page.at.file_uploader(key=page.private("csv")).set_value(("row.csv", b"3,-1.5,4,1,5,9\n", "text/csv")).run()
+    assert_shows(page, torch_output("max_pool1d", [3, -1.5, 4, 1, 5, 9], kernel_size=2))
 
 
 @pytest.mark.parametrize(
@@ -434,25 +378,25 @@ def test_csv_upload_one_row():
     ids=["binary", "empty", "header-only", "word"],
 )
 def test_bad_csv_upload_says_why_and_keeps_the_sequence(content, message):
-    at = open_page()
-    at.file_uploader(key="csv_upload").set_value(("bad.csv", content, "text/csv")).run()
-    assert_no_exception(at)
-    errors = [e.value for e in at.error]
+    page = open_page()
+    page.at.file_uploader(key=page.private("csv")).set_value(("bad.csv", content, "text/csv")).run()
+    page.assert_no_exception()
+    errors = page.errors
     assert any(message in e and "bad.csv" in e for e in errors), errors
-    assert output_text(at) == "4 0 2 3 3"
+    assert page.output_text() == "4 0 2 3 3"
 
 
 def test_presets_fill_the_sequence_reproducibly():
-    at = open_page()
-    at.number_input(key="seed").set_value(3)
-    at.selectbox(key="preset").set_value("random integers").run()
-    assert_no_exception(at)
-    first = at.text_input(key="x").value
+    page = open_page()
+    page.widget("seed").set_value(3)
+    page.at.selectbox(key=page.private("preset")).set_value("random integers").run()
+    page.assert_no_exception()
+    first = page.value("x")
     values = [float(v) for v in first.split()]
     assert len(values) == 16
-    assert_shows(at, torch_output("max_pool1d", values, kernel_size=2))
+    assert_shows(page, torch_output("max_pool1d", values, kernel_size=2))
 
     again = open_page()
-    again.number_input(key="seed").set_value(3)
-    again.selectbox(key="preset").set_value("random integers").run()
-    assert again.text_input(key="x").value == first
+    again.widget("seed").set_value(3)
+    again.at.selectbox(key=again.private("preset")).set_value("random integers").run()
+    assert again.value("x") == first

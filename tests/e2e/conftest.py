@@ -11,7 +11,7 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.e2e.streamlit_page import (  # noqa: F401 - CHROMIUM_ARGS and OFFLINE_PROXY re-exported
+from scripts.browser import (  # noqa: F401 - CHROMIUM_ARGS and OFFLINE_PROXY re-exported
     CHROMIUM_ARGS,
     OFFLINE_PROXY,
     REPO_ROOT,

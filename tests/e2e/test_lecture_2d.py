@@ -18,8 +18,9 @@ import torch
 import torch.nn.functional as F
 from playwright.sync_api import Page, expect
 
-from tests import image_files
-from tests.e2e.streamlit_page import assert_no_exception, open_app, wait_for_plotly, wait_for_rerun
+from scripts import sample_files as image_files
+from scripts.browser import assert_no_exception, open_app, wait_for_plotly, wait_for_rerun
+from ui import state
 
 pytestmark = pytest.mark.e2e
 
@@ -50,9 +51,9 @@ def query(page: Page) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(page.url).query, keep_blank_values=True))
 
 
-def type_into(page: Page, key: str, text: str) -> None:
-    """Type ``text`` into the text input with widget key ``key`` and confirm it with Enter."""
-    box = page.locator(f".st-key-{key} input")
+def type_into(page: Page, page_name: str, name: str, text: str) -> None:
+    """Type ``text`` into the text box of field ``name`` of ``page_name`` and confirm it with Enter."""
+    box = page.locator(f".st-key-{state.key(page_name, name)} input")
     wait_for_rerun(page, lambda: (box.fill(text), box.press("Enter")))
 
 
@@ -97,22 +98,22 @@ def test_grid_deep_link_then_typed_kernel_size_then_the_padding_rule(page, strea
     page.wait_for_function(f"(label) => ({_CODE_AFTER_LABEL})(label) !== null", arg="output", timeout=10_000)
     assert code_after(page, "input grid") == "1 2 1 1 0 2\n2 1 1 0 2 0"
     assert code_after(page, "output") == "2 1 2\n2 1 2" == grid_text(F.max_pool2d(grid, (1, 2))[0])
-    assert page.locator(".st-key-kernel_size input").input_value() == "1, 2"
+    assert page.locator(f".st-key-{state.key('pool_2d', 'kernel_size')} input").input_value() == "1, 2"
     expect(page.get_by_text("matches torch exactly")).to_be_visible()
     assert_no_exception(page)
 
     for typed, kernel_size in (("2, 3", (2, 3)), ("1, 3", (1, 3)), ("2", 2)):
-        type_into(page, "kernel_size", typed)
+        type_into(page, "pool_2d", "kernel_size", typed)
         assert code_after(page, "output") == grid_text(F.max_pool2d(grid, kernel_size)[0]), typed
         # the default (2) leaves the URL, as every default does
-        assert query(page).get("kernel_size") == (None if typed == "2" else typed)
+        assert query(page).get("kernel_size") == (None if typed == "2" else typed.replace(" ", ""))  # kernel_size=2,3
         assert query(page).get("grid") == "1 2 1 1 0 2;2 1 1 0 2 0"
         assert_no_exception(page)
 
     # kernel 2 with padding 2 breaks torch's rule: the rule in words, and no output.
     with pytest.raises(RuntimeError, match="pad should be at most half of effective kernel size"):
         F.max_pool2d(grid, 2, padding=2)
-    type_into(page, "padding", "2")
+    type_into(page, "pool_2d", "padding", "2")
     rule = "padding should be at most half of kernel_size"
     assert any(rule in text for text in errors(page)), errors(page)
     expect(page.get_by_text(rule).first).to_be_visible()
@@ -120,7 +121,7 @@ def test_grid_deep_link_then_typed_kernel_size_then_the_padding_rule(page, strea
     assert query(page).get("padding") == "2"
     assert_no_exception(page)
 
-    type_into(page, "padding", "1")  # a valid padding again: the output is back, torch's
+    type_into(page, "pool_2d", "padding", "1")  # a valid padding again: the output is back, torch's
     assert code_after(page, "output") == grid_text(F.max_pool2d(grid, 2, padding=1)[0])
     assert not errors(page)
     assert_no_exception(page)
@@ -154,7 +155,7 @@ def overview(page: Page) -> dict | None:
 
 
 def upload(page: Page, path) -> None:
-    page.locator(".st-key-image_upload input[type=file]").set_input_files(path)
+    page.locator(f".st-key-{state.private_key('images', 'upload')} input[type=file]").set_input_files(path)
 
 
 def test_images_upload_of_a_2048_png_is_pooled_in_time(page, streamlit_server, tmp_path):
@@ -255,10 +256,10 @@ def test_torch_api_default_agrees_and_padding_breaks_the_rule(page, streamlit_se
     assert repr(torch.nn.MaxPool2d(kernel_size=(1, 2))(x)) in page.evaluate(_CODE_BLOCKS)
     assert_no_exception(page)
 
-    type_into(page, "kernel_size", "2")
+    type_into(page, "torch_api", "kernel_size", "2")
     assert repr(F.max_pool2d(x, 2)) in page.evaluate(_CODE_BLOCKS)
     expect(page.get_by_text(agreement)).to_be_visible()
-    type_into(page, "padding", "2")
+    type_into(page, "torch_api", "padding", "2")
     assert query(page).get("kernel_size") == "2" and query(page).get("padding") == "2"
     shown = errors(page)
     assert len(shown) == 1 and "torch would refuse this call" in shown[0], shown

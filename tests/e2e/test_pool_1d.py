@@ -1,27 +1,26 @@
 """The 1-D page in a real browser: keyboard, URL, animation, upload, and a cold deep link.
 
-What AppTest cannot see is checked here: URL writes by bound widgets, the Plotly animation
-running in the browser, the file chooser, and the first request on a fresh server. Every test
+What AppTest cannot see is checked here: the URL in the address bar, the step controls played in
+the browser (timer, keys), the file chooser, and the first request on a fresh server. Every test
 also checks that no Python exception is shown and (through the `page` fixture) that nothing
 left localhost.
 """
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import torch
 import torch.nn.functional as F
 from playwright.sync_api import Page, expect
 
-from tests.e2e.streamlit_page import (
+from scripts.browser import (
     assert_no_exception,
     open_app,
     streamlit_server_process,
     wait_for_plotly,
     wait_for_rerun,
 )
+from ui import state
 
 pytestmark = pytest.mark.e2e
 
@@ -36,8 +35,12 @@ _CODE_AFTER_LABEL = """(label) => {
     const code = containers.slice(at + 1).find(c => c.querySelector('[data-testid="stCode"]'));
     return code ? code.querySelector('code').innerText.trim() : null;
 }"""
-_SLIDER = "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active"
-_CURRENT_VALUE = "() => document.querySelector('.js-plotly-plot .slider-group > text.slider-label')?.textContent"
+# The x centre of the output cell the window figure marks (its last shape), in data coordinates.
+_MARKED_OUTPUT = """() => {
+    const shapes = document.querySelector('.js-plotly-plot')._fullLayout.shapes;
+    const mark = shapes[shapes.length - 1];
+    return (mark.x0 + mark.x1) / 2;
+}"""
 
 
 def code_after(page: Page, label: str, *, present: bool = True) -> str | None:
@@ -64,7 +67,26 @@ def expected_text(function: str, values, **kwargs) -> str:
 
 
 def step_line(page: Page) -> str:
-    return page.locator('[data-testid="stMarkdown"]', has_text=re.compile(r"^Step \d+ of \d+\.")).inner_text()
+    return page.locator(".pooling-step").inner_text()
+
+
+def widget(page: Page, name: str):
+    """The 1-D page's control of field ``name`` (its key is ``pool_1d__<name>``, see ui.state)."""
+    return page.locator(f".st-key-{state.key('pool_1d', name)}")
+
+
+def scrubber(page: Page):
+    return page.locator(f".st-key-{state.private_key('pool_1d', 'scrub')}").get_by_role("slider")
+
+
+def assert_one_step(page: Page, step: int, count: int, centres: list[float]) -> None:
+    """Figure, sentence, scrubber and URL all show step ``step`` (0-based) of ``count``."""
+    page.wait_for_function(f"() => document.querySelector('.pooling-step')?.innerText.startsWith('Step {step + 1} of')")
+    assert step_line(page).startswith(f"Step {step + 1} of {count}.")
+    wait_for_plotly(page)
+    page.wait_for_function(f"() => ({_MARKED_OUTPUT})() === {centres[step]}")
+    assert scrubber(page).input_value() == str(step + 1)
+    assert query(page).get("step", "0") == str(step)
 
 
 def query(page: Page) -> dict[str, str]:
@@ -79,7 +101,7 @@ def test_seed_output_then_keyboard_and_radio(page, streamlit_server):
     assert code_after(page, "input x") == "1 4 -1 0 2 -2 1 3 3 1"
     expect(page.get_by_text("matches torch exactly")).to_be_visible()
 
-    slider = page.locator(".st-key-kernel_size").get_by_role("slider")
+    slider = widget(page, "kernel_size").get_by_role("slider")
     slider.focus()
     wait_for_rerun(page, lambda: page.keyboard.press("ArrowRight"))
     assert output_text(page) == expected_text("max_pool1d", LECTURE, kernel_size=3) == "4 2 3"
@@ -96,75 +118,77 @@ def test_seed_output_then_keyboard_and_radio(page, streamlit_server):
     assert output_text(page) == "4 0 2 3 3"
     assert "kernel_size" not in query(page)
 
-    wait_for_rerun(page, lambda: page.locator(".st-key-function").get_by_text("avg_pool1d", exact=True).click())
+    wait_for_rerun(page, lambda: widget(page, "function").get_by_text("avg_pool1d", exact=True).click())
     assert output_text(page) == "2.5 -0.5 0 2 2"
     assert query(page).get("function") == "avg_pool1d"
     assert_no_exception(page)
 
 
-def test_play_the_animation_and_step_it(page, streamlit_server):
+LECTURE_CENTRES = [0.5, 2.5, 4.5, 6.5, 8.5]  # kernel_size=2: output o sits under cells 2o and 2o + 1
+
+
+def test_play_pause_buttons_keys_and_scrubber_show_one_step(page, streamlit_server):
+    """However a step is reached, the figure, the sentence, the scrubber and the URL agree."""
     open_app(page, streamlit_server, "pool_1d")
-    wait_for_plotly(page)
-    assert page.evaluate(_SLIDER) == 0
-    assert page.evaluate(_CURRENT_VALUE) == "output 0"
+    assert_one_step(page, 0, 5, LECTURE_CENTRES)
 
-    page.locator(".js-plotly-plot .updatemenu-button", has_text="Play").first.click()
-    # 1× plays a frame every 600 ms; wait for the scrubber to reach the third output.
-    page.wait_for_function(f"() => ({_SLIDER})() >= 2", timeout=10_000)
-    assert page.evaluate(_CURRENT_VALUE) != "output 0"
+    page.get_by_role("button", name="▶ Play").click()
+    # 1× plays a step every 600 ms: wait for the third output, then pause.
+    page.wait_for_function("() => /^Step [3-5] of 5/.test(document.querySelector('.pooling-step')?.innerText)",
+                           timeout=10_000)  # fmt: skip
+    page.get_by_role("button", name="⏸ Pause").click()
+    page.wait_for_function("() => [...document.querySelectorAll('button')].some(b => b.innerText.includes('Play'))")
+    played = int(step_line(page).split()[1]) - 1
+    assert_one_step(page, played, 5, LECTURE_CENTRES)
+    assert "max(" in step_line(page)
+    window = LECTURE[2 * played : 2 * played + 2]
+    assert f"max({', '.join(str(v).replace('-', '−') for v in window)}) = {max(window)}" in step_line(page)
+
+    # The played frame is shareable: its link opens at the same step in a fresh tab.
+    shared = page.context.new_page()
+    shared.external_requests = []
+    from scripts.browser import watch_page  # noqa: PLC0415
+
+    watch_page(shared)
+    open_app(shared, streamlit_server, "pool_1d?" + page.url.split("?", 1)[1])
+    assert step_line(shared).startswith(f"Step {played + 1} of 5.")
+    shared.close()
+
+    page.get_by_role("button", name="◀ step").click()
+    assert_one_step(page, max(played - 1, 0), 5, LECTURE_CENTRES)
+    page.get_by_role("button", name="step ▶").click()
+    assert_one_step(page, played, 5, LECTURE_CENTRES)
+
+    # Keys: with no text field focused, ArrowLeft / ArrowRight step.
+    page.locator("h1").click()
+    page.keyboard.press("ArrowLeft")
+    assert_one_step(page, max(played - 1, 0), 5, LECTURE_CENTRES)
+    page.keyboard.press("ArrowRight")
+    assert_one_step(page, played, 5, LECTURE_CENTRES)
+
+    # The scrubber: focus it and press Home (step 1).
+    scrubber(page).focus()
+    page.keyboard.press("Home")
+    assert_one_step(page, 0, 5, LECTURE_CENTRES)
     assert_no_exception(page)
-
-    page.locator(".js-plotly-plot .updatemenu-button", has_text="Pause").first.click()
-    assert step_line(page).startswith("Step 1 of 5.")
-    wait_for_rerun(page, lambda: page.get_by_role("button", name="step ▶").click())
-    assert step_line(page).startswith("Step 2 of 5. Output 1")
-    assert query(page).get("step") == "1"
-    wait_for_plotly(page)
-    page.wait_for_function(f"() => ({_SLIDER})() === 1")
-
-    wait_for_rerun(page, lambda: page.get_by_role("button", name="◀ step").click())
-    assert step_line(page).startswith("Step 1 of 5.")
-    assert query(page).get("step") == "0"
-    expect(page.get_by_role("button", name="◀ step")).to_be_disabled()
-    assert_no_exception(page)
-
-
-def test_arithmetic_caption_follows_the_animation(page, streamlit_server):
-    open_app(page, streamlit_server, "pool_1d?kernel_size=3&stride=1")
-    wait_for_plotly(page)
-    # The caption is a shape's label (frames with redraw=False update shapes, not annotations).
-    captions = "() => [...document.querySelectorAll('.js-plotly-plot svg text')].map(t => t.textContent)"
-    assert "max(1, 4, −1) = 4" in page.evaluate(captions)
-    page.locator(".js-plotly-plot .updatemenu-button", has_text="Play").first.click()
-    page.wait_for_function(f"() => ({_SLIDER})() >= 2", timeout=10_000)
-    page.locator(".js-plotly-plot .updatemenu-button", has_text="Pause").first.click()
-    active = page.evaluate(_SLIDER)
-    window = LECTURE[active : active + 3]
-    arithmetic = f"max({', '.join(str(v).replace('-', '−') for v in window)}) = {max(window)}"
-    shown = page.evaluate(captions)
-    assert arithmetic in shown, f"at frame {active} the caption should read {arithmetic!r}; it shows {shown}"
-    assert "max(1, 4, −1) = 4" not in shown, f"at frame {active} the caption still shows step 1: {shown}"
 
 
 def test_deep_link_sets_the_whole_state(page, streamlit_server):
     open_app(page, streamlit_server, "pool_1d?function=avg_pool1d&kernel_size=3&stride=1&padding=1&step=4")
-    expect(page.locator(".st-key-function").get_by_role("radio", name="avg_pool1d", exact=True)).to_be_checked()
-    assert page.locator(".st-key-kernel_size").get_by_role("slider").input_value() == "3"
-    assert page.locator(".st-key-padding").get_by_role("slider").input_value() == "1"
+    expect(widget(page, "function").get_by_role("radio", name="avg_pool1d", exact=True)).to_be_checked()
+    assert widget(page, "kernel_size").get_by_role("slider").input_value() == "3"
+    assert widget(page, "padding").get_by_role("slider").input_value() == "1"
     assert output_text(page) == expected_text("avg_pool1d", LECTURE, kernel_size=3, stride=1, padding=1)
-    assert step_line(page).startswith("Step 5 of 10.")
-    wait_for_plotly(page)
-    assert page.evaluate(_SLIDER) == 4
-    assert page.evaluate(_CURRENT_VALUE) == "output 4"
+    assert_one_step(page, 4, 10, [float(o) for o in range(10)])  # stride 1, padding 1: output o centred on cell o
 
     # From there, more changes by keyboard and click: each view is torch's.
-    page.locator(".st-key-stride").get_by_role("slider").focus()
+    widget(page, "stride").get_by_role("slider").focus()
     wait_for_rerun(page, lambda: page.keyboard.press("ArrowRight"))  # stride 1 → 2
     avg = dict(kernel_size=3, stride=2, padding=1)
     assert output_text(page) == expected_text("avg_pool1d", LECTURE, **avg)
-    wait_for_rerun(page, lambda: page.locator(".st-key-ceil_mode label").first.click())
+    wait_for_rerun(page, lambda: widget(page, "ceil_mode").locator("label").first.click())
     assert output_text(page) == expected_text("avg_pool1d", LECTURE, **avg, ceil_mode=True)
-    wait_for_rerun(page, lambda: page.locator(".st-key-count_include_pad label").first.click())
+    wait_for_rerun(page, lambda: widget(page, "count_include_pad").locator("label").first.click())
     assert output_text(page) == expected_text("avg_pool1d", LECTURE, **avg, ceil_mode=True, count_include_pad=False)
     expected_query = {"function": "avg_pool1d", "kernel_size": "3", "stride": "2", "padding": "1", "ceil_mode": "true"}
     assert expected_query.items() <= query(page).items()
@@ -188,7 +212,7 @@ def test_csv_upload_through_the_file_chooser(page, streamlit_server):
     open_app(page, streamlit_server, "pool_1d")
     values = [5, 1, 7, 2, -3, 8, 0]
     csv = ("signal\n" + "\n".join(str(v) for v in values) + "\n").encode()
-    chooser = page.locator(".st-key-csv_upload input[type=file]")
+    chooser = page.locator(f".st-key-{state.private_key('pool_1d', 'csv')} input[type=file]")
     wait_for_rerun(
         page, lambda: chooser.set_input_files(files=[{"name": "signal.csv", "mimeType": "text/csv", "buffer": csv}])
     )
@@ -200,7 +224,7 @@ def test_csv_upload_through_the_file_chooser(page, streamlit_server):
 
 
 def test_deep_link_is_the_first_request_of_a_fresh_server(page, tmp_path):
-    """A cold server must route a deep link through app.py's st.navigation (see ui.frame)."""
+    """A cold server must route a deep link through app.py's st.navigation (see ui.views.frame)."""
     with streamlit_server_process(tmp_path / "server.log") as base_url:
         open_app(page, base_url, "pool_1d?kernel_size=3")
         nav = page.locator('[data-testid="stSidebarNav"]')

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_page import assert_no_exception, open_app
+from scripts.browser import assert_no_exception, open_app
 
 pytestmark = pytest.mark.e2e
 

@@ -1,11 +1,11 @@
-"""ui.frame.send_without_delay: every TCP socket of the process gets TCP_NODELAY."""
+"""ui.views.frame.send_without_delay: every TCP socket of the process gets TCP_NODELAY."""
 
 from __future__ import annotations
 
 import socket
 import sys
 
-from ui.frame import send_without_delay
+from ui.views.frame import send_without_delay
 
 
 def _nodelay(sock: socket.socket) -> int:

@@ -9,7 +9,7 @@ from PIL import Image
 
 import pooling_core
 from pooling_core import PoolCall
-from tests import image_files
+from scripts import sample_files as image_files
 from ui import images
 from ui.images import ImageError, Region
 

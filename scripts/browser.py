@@ -1,4 +1,5 @@
-"""Helpers to drive the Streamlit app in a real browser and know when it has finished.
+"""Helpers to drive the Streamlit app in a real browser and know when it has finished (shared by the
+browser tests, the app benchmark and the screenshot script).
 
 When is the page ready to look at? Streamlit's DOM attribute `data-test-script-state` can skip
 "running" for fast reruns, so it is not a reliable signal. What is reliable: the server sends a
@@ -40,7 +41,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 RUN_TIMEOUT_S = 30.0
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 SERVER_START_TIMEOUT_S = 60.0
 
 CHROMIUM_ARGS = [

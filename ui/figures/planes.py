@@ -8,40 +8,41 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from pooling_core.animation import fmt
+from ui.figures.plain import styled
+from ui.palette import Palette
+from ui.scene import value_range
 
 
-def planes_figure(x: np.ndarray, y: np.ndarray) -> go.Figure:
-    """One row per (n, c): the input plane, then its pooled plane, with values written in."""
+def planes_figure(x: np.ndarray, y: np.ndarray | None, palette: Palette) -> go.Figure:
+    """One row per (n, c): the input plane, then its pooled plane (``y=None``: left empty,
+    e.g. before a prediction is revealed), with values written in, on one colour scale."""
     batch, channels = x.shape[:2]
     rows = batch * channels
     titles = []
     for n in range(batch):
         for c in range(channels):
-            titles += [f"x[{n}, {c}]  {x.shape[2]}×{x.shape[3]}", f"y[{n}, {c}]  {y.shape[2]}×{y.shape[3]}"]
+            pooled = f"y[{n}, {c}]  {y.shape[2]}×{y.shape[3]}" if y is not None else f"y[{n}, {c}]  ?"
+            titles += [f"x[{n}, {c}]  {x.shape[2]}×{x.shape[3]}", pooled]
     height = 60 + 210 * rows
     figure = make_subplots(rows=rows, cols=2, subplot_titles=titles, horizontal_spacing=0.08,
                            vertical_spacing=70 / height)  # fmt: skip
-    finite = np.concatenate([x[np.isfinite(x)], y[np.isfinite(y)]])
-    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    low, high = value_range(x, y) if y is not None else value_range(x)
     show_text = x.shape[2] * x.shape[3] <= 256
     for n in range(batch):
         for c in range(channels):
             row = n * channels + c + 1
-            for col, plane in ((1, x[n, c]), (2, y[n, c])):
+            planes = ((1, x[n, c]),) + (((2, y[n, c]),) if y is not None else ())
+            for col, plane in planes:
                 figure.add_trace(
                     go.Heatmap(
                         z=np.where(np.isfinite(plane), plane, np.nan), text=[[fmt(v) for v in r] for r in plane],
-                        texttemplate="%{text}" if show_text else None, colorscale="Blues", zmin=low, zmax=high,
-                        showscale=False, xgap=2, ygap=2, hovertemplate="(%{y}, %{x}): %{text}<extra></extra>",
+                        texttemplate="%{text}" if show_text else None, colorscale=palette.colourscale(), zmin=low,
+                        zmax=high, showscale=False, xgap=2, ygap=2,
+                        hovertemplate="(%{y}, %{x}): %{text}<extra></extra>",
                     ),  # fmt: skip
                     row=row, col=col,
                 )  # fmt: skip
     figure.update_yaxes(autorange="reversed", showgrid=False, zeroline=False, dtick=1, scaleanchor=None)
     figure.update_xaxes(showgrid=False, zeroline=False, dtick=1)
     figure.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), showlegend=False)
-    return figure
-
-
-def random_tensor(shape: tuple[int, int, int, int], seed: int) -> np.ndarray:
-    """Small integers, like the lecture's ``torch.empty(...).random_(3)``."""
-    return np.random.default_rng(seed).integers(0, 3, size=shape).astype(np.float32)
+    return styled(figure, palette)

@@ -1,4 +1,4 @@
-"""Image files for the tests of the Images page, good and bad, made in memory."""
+"""Image files, good and bad, made in memory: for the Images page tests and the app benchmark."""
 
 from __future__ import annotations
 

@@ -1,0 +1,212 @@
+"""Pooling parameter widgets, named exactly as torch names the parameters.
+
+Each widget's key is its page's field key (``pool_1d__kernel_size``, see :mod:`ui.state`), its
+value lives in the session across page switches (``persist_state="session"``), and the page
+writes it into the URL under torch's name (:func:`ui.views.page.sync_url`). A widget is given
+no ``value=``: its value is always the session's, seeded with the field's default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from pooling_core import PoolCall
+from ui import data, state
+from ui.views.page import Page
+
+# Which torch parameters each kind of pooling has (in torch's order).
+PARAMETERS = {
+    "max": ("kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"),
+    "avg": ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"),
+    "lp": ("norm_type", "kernel_size", "stride", "ceil_mode"),
+    "adaptive_max": ("output_size", "return_indices"),
+    "adaptive_avg": ("output_size",),
+}
+KIND_LABELS = {
+    "max": "max pooling",
+    "avg": "average pooling",
+    "lp": "power-average (Lp) pooling",
+    "adaptive_max": "adaptive max pooling",
+    "adaptive_avg": "adaptive average pooling",
+}
+HELP = {
+    "kernel_size": "How many cells each window covers.",
+    "stride": "How far the window moves between outputs. None means stride = kernel_size "
+    "(unlike convolution, whose default stride is 1).",
+    "padding": "Implicit cells added on both ends: −∞ for max pooling (they never win), 0 for "
+    "average pooling. torch allows at most kernel_size // 2.",
+    "dilation": "Gap between the cells a window reads: dilation 2 reads every other cell.",
+    "ceil_mode": "Round the output size up instead of down, so a last partial window is kept "
+    "(unless it would start in the right padding).",
+    "count_include_pad": "Whether padding zeros count in the average's divisor.",
+    "divisor_override": "Divide every window's sum by this number instead (None = the window's count).",
+    "return_indices": "Also return where each maximum came from (what max_unpool needs).",
+    "norm_type": "p in (Σ xᵖ)^(1/p): 1 is sum pooling, inf is max of |x|.",
+    "output_size": "How many outputs you want; torch picks the windows.",
+    "sample": "Images drawn for this app by scripts/make_samples.py.",
+    "colour": "RGB pools each of the three colour planes separately (C = 3); grayscale pools one plane of "
+    "luma 0.299 R + 0.587 G + 0.114 B (C = 1).",
+    "view": "Per channel shows the R, G and B planes one by one.",
+}
+PERSIST = {"persist_state": "session"}
+
+
+def _seed(page: Page, name: str, valid, fallback=None) -> str:
+    """The field's session key, holding a value ``valid`` accepts (else ``fallback`` or the default)."""
+    key = page.key(name)
+    default = state.field(page.name, name).default if fallback is None else fallback
+    if key not in st.session_state or not valid(st.session_state[key]):
+        st.session_state[key] = default
+    page.activate(name)
+    return key
+
+
+def int_slider(page: Page, name: str, low: int, high: int, *, label: str | None = None, default: int | None = None,
+               help: str | None = None) -> int:  # fmt: skip
+    """A whole number from ``low`` to ``high``.
+
+    The bounds may depend on other values (the shift goes to 2 × kernel_size): a link's value
+    outside them gets a notice and the default; a value left outside them by another change
+    moves to the nearest end.
+    """
+    key = page.key(name)
+    fallback = min(max(state.field(page.name, name).default if default is None else default, low), high)
+    stored = st.session_state.get(key)
+    if isinstance(stored, int) and not isinstance(stored, bool) and not low <= stored <= high:
+        if page.from_link(name):
+            page.link_notice(f"{name}={stored} from the link is not a whole number from {low} to {high}; "
+                             f"using {fallback}.")  # fmt: skip
+            st.session_state[key] = fallback
+            st.session_state[state.LINK_FIELDS].discard(name)
+        else:
+            st.session_state[key] = min(max(stored, low), high)
+    key = _seed(page, name, lambda v: isinstance(v, int) and low <= v <= high, fallback)
+    return st.slider(label or name, low, high, key=key, help=help or HELP.get(name), **PERSIST)
+
+
+def number(page: Page, name: str, low: int, high: int, *, label: str | None = None, default: int | None = None,
+           help: str | None = None, container=st) -> int:  # fmt: skip
+    """A whole number typed in a box, from ``low`` to ``high``."""
+    key = _seed(page, name, lambda v: isinstance(v, int) and low <= v <= high,
+                default if default is not None else None)  # fmt: skip
+    return int(container.number_input(label or name, low, high, step=1, key=key, help=help, **PERSIST))
+
+
+def choice(page: Page, name: str, options: tuple[str, ...] | None = None, *, widget=None, label: str | None = None,
+           **kwargs) -> str:  # fmt: skip
+    """One of ``options`` (default: the schema's) with a radio, a selectbox or a select slider."""
+    options = tuple(options or state.field(page.name, name).options)
+    default = state.field(page.name, name).default
+    key = _seed(page, name, lambda v: v in options, default if default in options else options[0])
+    widget = widget or st.selectbox
+    kwargs.setdefault("help", HELP.get(name))
+    return widget(label or name, options, key=key, **PERSIST, **kwargs)
+
+
+def flag(page: Page, name: str, *, label: str | None = None) -> bool:
+    key = _seed(page, name, lambda v: isinstance(v, bool))
+    return st.toggle(label or name, key=key, help=HELP.get(name), **PERSIST)
+
+
+def text(page: Page, name: str, label: str, *, widget=None, **kwargs) -> str:
+    """Typed text (a sequence, a grid): the page parses it and says what is wrong with it."""
+    key = _seed(page, name, lambda v: isinstance(v, str))
+    return (widget or st.text_input)(label, key=key, **PERSIST, **kwargs)
+
+
+@dataclass
+class Typed:
+    """A torch size typed in a box: its value, or why the text is not one."""
+
+    value: object = None
+    problem: str | None = None
+
+
+def size_text(page: Page, name: str, *, label: str | None = None, single: bool = False) -> Typed:
+    """A torch size argument typed as Python would: ``2`` or ``2, 3`` (``?kernel_size=2,3``)."""
+    item = state.field(page.name, name)
+    key = _seed(page, name, lambda v: isinstance(v, str))
+    typed = st.text_input(label or name, key=key, help=HELP.get(name), **PERSIST)
+    try:
+        value = data.parse_int_or_tuple(typed, name, allow_none=item.allow_none, allow_none_items=item.allow_none_items)
+    except ValueError as error:
+        return Typed(problem=str(error))
+    if single and isinstance(value, tuple):
+        return Typed(problem=f"{name} takes one whole number (or None), but you typed {typed.strip()!r}.")
+    return Typed(value=value)
+
+
+@dataclass
+class Controls:
+    """What the controls produced: the call to make, or the typed values that stop it."""
+
+    kind: str
+    call: PoolCall | None
+    problems: list[str] = field(default_factory=list)
+
+
+def _norm_type(page: Page) -> float | int:
+    norm = choice(page, "norm_type")
+    value = float(norm)
+    return int(value) if value.is_integer() else value
+
+
+def pooling_controls_1d(page: Page, length: int) -> Controls:
+    """The sidebar of the 1-D page: the function, then each of its torch parameters."""
+    function = choice(page, "function", widget=st.radio)
+    kind = function.removesuffix("_pool1d")
+    st.caption(KIND_LABELS[kind])
+    wanted = PARAMETERS[kind]
+    arguments: dict = {}
+    if "norm_type" in wanted:
+        arguments["norm_type"] = _norm_type(page)
+    if "output_size" in wanted:
+        arguments["output_size"] = int_slider(page, "output_size", 1, max(12, length + 4), default=min(5, length))
+    if "kernel_size" in wanted:
+        arguments["kernel_size"] = int_slider(page, "kernel_size", 1, 10)
+        stride = choice(page, "stride", widget=st.select_slider,
+                        format_func=lambda option: "None (= kernel_size)" if option == "None" else option)  # fmt: skip
+        arguments["stride"] = None if stride == "None" else int(stride)
+    if "padding" in wanted:
+        arguments["padding"] = int_slider(page, "padding", 0, 5)
+    if "dilation" in wanted:
+        arguments["dilation"] = int_slider(page, "dilation", 1, 5)
+    for name in ("ceil_mode", "count_include_pad", "return_indices"):
+        if name in wanted:
+            arguments[name] = flag(page, name)
+    return Controls(kind=kind, call=PoolCall(function, arguments))
+
+
+def pooling_controls_2d(page: Page, functions: tuple[str, ...] | None = None) -> Controls:
+    """Sidebar for 2-D pooling: every torch parameter, tuples typed as ``2, 3`` for (H, W)."""
+    function = choice(page, "function", functions, widget=st.radio)
+    kind = function.removesuffix("_pool2d")
+    st.caption(KIND_LABELS[kind] + " · sizes are an int k, meaning (k, k), or a pair H, W")
+    wanted = PARAMETERS[kind]
+    arguments: dict = {}
+    problems: list[str] = []
+
+    def typed(name: str, **options):
+        result = size_text(page, name, **options)
+        if result.problem:
+            problems.append(result.problem)
+        arguments[name] = result.value
+
+    if "norm_type" in wanted:
+        arguments["norm_type"] = _norm_type(page)
+    if "output_size" in wanted:
+        typed("output_size")
+    if "kernel_size" in wanted:
+        typed("kernel_size")
+        typed("stride", label="stride (None = kernel_size)")
+    for name in ("padding", "dilation"):
+        if name in wanted:
+            typed(name)
+    for name in ("ceil_mode", "count_include_pad", "return_indices"):
+        if name in wanted:
+            arguments[name] = flag(page, name)
+    if "divisor_override" in wanted:
+        typed("divisor_override", label="divisor_override (None = the window's count)", single=True)
+    return Controls(kind=kind, call=None if problems else PoolCall(function, arguments), problems=problems)

@@ -1,0 +1,216 @@
+"""The body every pooling page shares: the formula, the window stepping through the input, the
+numbers, the torch badge and the code.
+
+The step lives in the page's state (``step``, in the URL as ``?step=``). The figure, the step
+buttons, the scrubber, the step sentence and "Every step as text" are one ``st.fragment``, so a
+step reruns only them and they can never disagree; ▶ Play advances the same step on a timer
+(the fragment's ``run_every``), so a played frame is as shareable as a stepped one.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+
+import numpy as np
+import streamlit as st
+
+from pooling_core import PoolCall
+from pooling_core.animation import fmt
+from pooling_core.codegen import argument_order_note, tensor_code
+from ui import advice
+from ui import scene as scenes
+from ui.figures.window import window_figure
+from ui.scene import Scene
+from ui.views.page import Page, sync_url
+
+SPEEDS = {"0.5×": 1.2, "1×": 0.6, "2×": 0.3, "4×": 0.15}  # seconds per step
+CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
+
+
+def values_text(values: np.ndarray) -> str:
+    """``4 0 2 3 3`` for 1-D, one line per row for 2-D."""
+    values = np.asarray(values)
+    if values.ndim == 1:
+        return " ".join(fmt(v).replace("−", "-") for v in values)  # ASCII minus: pastes into code
+    return "\n".join(values_text(row) for row in values)
+
+
+def numbers(label: str, values: np.ndarray) -> None:
+    """Values on the page as text (copyable, readable by screen readers), not only in a chart."""
+    st.markdown(f"**{label}** · shape `{tuple(np.shape(values))}`")
+    st.code(values_text(values), language=None, wrap_lines=True)
+
+
+def formula(call: PoolCall, shape: tuple[int, ...]) -> None:
+    """The output-size rule with this call's numbers, one line per axis (from the call's windows)."""
+    for line in call.windows(shape).formulas():
+        st.markdown(f"`{line}`")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def scene_of(call: PoolCall, plane: np.ndarray) -> Scene:
+    """Cached per call and input: a step, a theme change or a page switch does not rebuild it."""
+    return scenes.build(call, plane)
+
+
+# --- the step panel -------------------------------------------------------------------------
+
+
+def _set_step(page: Page, step: int) -> None:
+    page.set("step", max(int(step), 0))
+
+
+def _scrubbed(page: Page) -> None:
+    page.set("step", int(st.session_state[page.private("scrub")]) - 1)
+
+
+def _toggle_play(page: Page, last: int) -> None:
+    playing = not st.session_state.get(page.private("playing"), False)
+    if playing and page.value("step") >= last:  # play from the start when at the end
+        page.set("step", 0)
+    st.session_state[page.private("playing")] = playing
+    st.session_state[page.private("last_tick")] = time.monotonic()
+
+
+def step_panel(page: Page, scene: Scene, *, show_outputs: bool = True) -> None:
+    """The window at the page's step, its controls and its sentence (one fragment)."""
+    playing = st.session_state.get(page.private("playing"), False)
+    speed = SPEEDS.get(st.session_state.get(page.private("speed"), "1×"), SPEEDS["1×"])
+    interval = speed if playing else None
+    st.fragment(_step_fragment, run_every=interval)(page, scene, show_outputs, interval)
+
+
+def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float | None) -> None:
+    session = st.session_state
+    playing = session.get(page.private("playing"), False)
+    if playing != (interval is not None):  # Play or Pause was pressed: the timer changes with a full run
+        st.rerun(scope="app")
+    count = scene.step_count
+    step = scene.clamp(page.value("step"))
+    if playing:  # a tick of the timer (or a click while playing): advance once per interval
+        now = time.monotonic()
+        if now - session.get(page.private("last_tick"), 0.0) >= 0.8 * interval:
+            session[page.private("last_tick")] = now
+            step = scene.clamp(step + 1)
+        if step >= count - 1:
+            session[page.private("playing")] = False
+    page.set("step", step)
+    overlay = scene.overlays[step]
+
+    figure = window_figure(scene, step, page.palette, show_outputs=show_outputs)
+    st.plotly_chart(
+        figure, key=page.private("figure"), config=CHART_CONFIG, theme=None,
+        alt=f"The window at step {step + 1} of {count}; the step is described below.",
+    )  # fmt: skip
+    back, play, forward, speed = st.columns([2, 2, 2, 2], vertical_alignment="center")
+    back.button("◀ step", key=page.private("back"), on_click=_set_step, args=(page, step - 1), shortcut="ArrowLeft",
+                use_container_width=True, help="Previous step (←)")  # fmt: skip
+    play.button("⏸ Pause" if session.get(page.private("playing")) else "▶ Play", key=page.private("play"),
+                on_click=_toggle_play, args=(page, count - 1), use_container_width=True,
+                help="Step through every output on a timer")  # fmt: skip
+    forward.button("step ▶", key=page.private("forward"), on_click=_set_step, args=(page, min(step + 1, count - 1)),
+                   shortcut="ArrowRight", use_container_width=True, help="Next step (→)")  # fmt: skip
+    speed.selectbox("speed", tuple(SPEEDS), index=1, key=page.private("speed"), label_visibility="collapsed")
+    if count > 1:
+        session[page.private("scrub")] = step + 1
+        st.slider("output cell", 1, count, key=page.private("scrub"), on_change=_scrubbed, args=(page,),
+                  help="Drag to any step; the link follows.")  # fmt: skip
+    arithmetic = overlay.arithmetic if show_outputs else overlay.arithmetic.rsplit(" = ", 1)[0] + " = ?"
+    description = overlay.description if show_outputs else _hide_result(overlay.description, overlay.arithmetic)
+    st.markdown(
+        f'<div class="pooling-step" role="status" aria-live="polite"><b>Step {step + 1} of {count}.</b> '
+        f'<span class="arithmetic">{html.escape(arithmetic)}</span><br>{html.escape(description)}</div>',
+        unsafe_allow_html=True,
+    )
+    if scene.dropped:
+        st.info(
+            "ceil_mode=True would add one more window here, but it would start in the right padding, "
+            "so torch drops it (dash-dot outline).",
+            icon="✂️",
+        )
+    with st.expander("Every step as text"):
+        lines = []
+        for i, each in enumerate(scene.overlays):
+            text = each.description if show_outputs else _hide_result(each.description, each.arithmetic)
+            lines.append(f"{i + 1}. **{text} ← now**" if i == step else f"{i + 1}. {text}")
+        st.markdown("\n".join(lines))
+    sync_url()
+
+
+def _hide_result(description: str, arithmetic: str) -> str:
+    """The sentence without its answer (predict mode)."""
+    shown = arithmetic.rsplit(" = ", 1)[0] + " = ?"
+    text = description.replace(arithmetic, shown)
+    return text.split(" The maximum is at")[0]
+
+
+# --- the invalid call, the badge, the code -------------------------------------------------------------
+
+
+def invalid_call(page: Page, call: PoolCall | None, plane: np.ndarray, problem: str, batch_shape) -> None:
+    """A call torch refuses: the input stays drawn, the rule is said once, with a value that works."""
+    shown = call or PoolCall("max_pool1d" if plane.ndim == 1 else "max_pool2d", {"kernel_size": 1})
+    figure = window_figure(scenes.input_only(shown, plane), 0, page.palette)
+    st.plotly_chart(figure, key=page.private("figure"), config=CHART_CONFIG, theme=None,
+                    alt="The input; these parameters give no output.")  # fmt: skip
+    hint = advice.suggestion(call, batch_shape, ValueError(problem)) if call is not None else None
+    st.error(f"torch's rule: {problem}" + (f" — {hint}." if hint else ""), icon="✋")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _compare(function: str, arguments: dict, batch: np.ndarray):
+    """Cached per call and input: reruns that only move the step or a crop do not ask torch
+    again (a full-size image comparison costs ~0.2 s of both cores)."""
+    from pooling_core.reference import compare  # imports torch on first use
+
+    return compare(function, batch, **arguments)
+
+
+def torch_badge(call: PoolCall, batch: np.ndarray) -> None:
+    """Run the same call through torch and say whether it matches."""
+    check = _compare(call.function, call.arguments, batch)
+    if check.equal and not check.our_error:
+        st.success(f"✅ {check.summary} (torch.nn.functional.{call.function})")
+    elif check.equal:
+        st.info(f"torch rejects this call too: {check.torch_error}")
+    else:
+        st.error(f"❌ {check.summary}. Differing cells: {check.differing[:10]}")
+
+
+def code_panel(call: PoolCall, batch: np.ndarray) -> None:
+    """The torch code for the current state, in both forms."""
+    st.code(call.script(tensor_code(batch)), language="python", wrap_lines=True)
+    note = argument_order_note(call.function)
+    if note:
+        st.caption(note)
+
+
+def pooled_view(page: Page, plane: np.ndarray, chosen, *, input_label: str, indices_label: str) -> None:
+    """The body shared by the 1-D and 2-D pages: one core call on ``plane`` as a single channel,
+    then the formula, the window step by step, the numbers, the torch badge and the code.
+
+    ``chosen`` is what ``controls.pooling_controls_*`` returned. A value typed wrong, or a call
+    torch refuses, keeps the input on screen and says why once.
+    """
+    batch = plane[None].astype(np.float32)  # (C=1, *spatial): one channel, unbatched, as torch takes it
+    if chosen.call is None:
+        invalid_call(page, None, plane, " ".join(chosen.problems), batch.shape)
+        return
+    try:
+        result = chosen.call.run(batch)
+    except (ValueError, TypeError) as error:
+        invalid_call(page, chosen.call, plane, str(error), batch.shape)
+        return
+    values, indices = result if isinstance(result, tuple) else (result, None)
+    formula(chosen.call, batch.shape)
+    step_panel(page, scene_of(chosen.call, batch[0]))
+    left, right = st.columns(2)
+    with left:
+        numbers(input_label, batch[0])
+        numbers("output", values[0])
+        if indices is not None:
+            numbers(indices_label, indices[0])
+    with right:
+        torch_badge(chosen.call, batch)
+        code_panel(chosen.call, batch)

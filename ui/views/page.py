@@ -1,0 +1,103 @@
+"""How every page starts and how its state reaches the URL: the one mechanism behind
+:mod:`ui.state`'s schema.
+
+A page's script begins with ``page = start("pool_1d")``. Entering a page (the last run drew
+another one, or none) reads the fields its link names into the page's own session keys, with a
+notice for each bad value; the page's other fields keep their last values in this session.
+After every run (app.py calls :func:`sync_url` when the page is done, and the step panel after
+each step) the URL is rewritten from the page's state, torch's names and all, so a copied link
+reproduces the view and sets only the page it opens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from ui import state
+from ui.palette import Palette, palette
+from ui.views import frame, style
+
+
+@dataclass
+class Page:
+    """The running page: its name, what its link got wrong, and its palette (from the theme)."""
+
+    name: str
+    notices: list[str] = field(default_factory=list)
+
+    def key(self, name: str) -> str:
+        return state.key(self.name, name)
+
+    def private(self, name: str) -> str:
+        return state.private_key(self.name, name)
+
+    def value(self, name: str):
+        """The field's current value in this session (its default if never set)."""
+        return st.session_state.get(self.key(name), state.field(self.name, name).default)
+
+    def set(self, name: str, value) -> None:
+        st.session_state[self.key(name)] = value
+
+    def from_link(self, name: str) -> bool:
+        """Whether the field's value came from the link this page was opened with."""
+        return name in st.session_state.get(state.LINK_FIELDS, set())
+
+    def link_notice(self, text: str) -> None:
+        """A bad link value found by a control (its bounds depend on other values): said for the visit."""
+        notices = st.session_state.setdefault(state.LINK_NOTICES, [])
+        if text not in notices:
+            notices.append(text)
+        if text not in self.notices:
+            self.notices.append(text)
+
+    def activate(self, name: str) -> None:
+        """Say that this run drew the field's control: the URL carries it."""
+        st.session_state.setdefault(state.ACTIVE_FIELDS, set()).add(name)
+
+    def stop(self) -> None:
+        """End the run here (``st.stop``), with the URL still written from the state drawn so far."""
+        sync_url()
+        st.stop()
+
+    @property
+    def palette(self) -> Palette:
+        return palette(st.context.theme.type)
+
+    def show_notices(self, area=None) -> None:
+        """Bad values from the link this page was opened with: said once, where the page starts."""
+        for notice in self.notices:
+            (area or st).warning(notice, icon="🔗")
+
+
+def start(name: str) -> Page:
+    """Begin a page run: route through app.py, take the link's values on entering, style the page."""
+    frame.use_router()
+    frame.start_session()
+    session = st.session_state
+    if session.get(state.CURRENT_PAGE) != name:
+        values, notices = state.read_link(name, st.query_params.to_dict())
+        for field_name, value in values.items():
+            session[state.key(name, field_name)] = value
+        session[state.LINK_NOTICES] = notices
+        session[state.LINK_FIELDS] = set(values)
+        session[state.CURRENT_PAGE] = name
+    session[state.ACTIVE_FIELDS] = set()
+    style.inject()
+    return Page(name, notices=list(session.get(state.LINK_NOTICES, [])))
+
+
+def sync_url() -> None:
+    """Rewrite the URL's query from the current page's state (only if it changed)."""
+    session = st.session_state
+    name = session.get(state.CURRENT_PAGE)
+    if name is None or name not in state.PAGE_FIELDS:
+        return
+    values = {
+        f.name: session[state.key(name, f.name)] for f in state.fields(name) if state.key(name, f.name) in session
+    }
+    query = state.url_values(name, values, session.get(state.ACTIVE_FIELDS, set()))
+    current = {k: v for k, v in st.query_params.to_dict().items() if k not in ("embed", "embed_options")}
+    if current != query:
+        st.query_params.from_dict(query)
