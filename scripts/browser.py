@@ -179,6 +179,37 @@ def wait_for_rerun(page: Page, action: Callable[[], object], timeout_s: float = 
     _wait_until_settled(page, runs_before, timeout_s, "waiting for a rerun after the action")
 
 
+def act_and_settle(page: Page, action: Callable[[], object], quiet_s: float = 2.0) -> bool:
+    """Perform ``action``; if it starts a rerun (within ``quiet_s``), wait for it to finish and draw.
+
+    For actions that may or may not rerun (a slider already at its end, a click on the chosen
+    option). Returns whether a rerun happened.
+    """
+    runs_before = _completed_runs(page)
+    action()
+    deadline = time.monotonic() + quiet_s
+    while _completed_runs(page) <= runs_before:
+        if time.monotonic() > deadline:
+            page.wait_for_function(_DRAWN, timeout=RUN_TIMEOUT_S * 1000)
+            return False
+        page.wait_for_timeout(20)
+    _wait_until_settled(page, runs_before, RUN_TIMEOUT_S, "settling after an action")
+    return True
+
+
+def broken(page: Page) -> str | None:
+    """What shows that the app broke, if anything: an exception element, Streamlit's error box or
+    traceback text. (The app's own messages for invalid values are not breakage.)"""
+    exceptions = page.locator('[data-testid="stException"]')
+    if exceptions.count():
+        return "exception element: " + exceptions.first.inner_text()[:2000]
+    text = page.locator("body").inner_text()
+    for sign in ("This app has encountered an error", "Traceback (most recent call last)", "StreamlitAPIException"):
+        if sign in text:
+            return f"{sign!r} on the page"
+    return None
+
+
 def assert_no_exception(page: Page) -> None:
     """Fail with the exception text if the app shows a Python exception box."""
     exceptions = page.locator('[data-testid="stException"]')
