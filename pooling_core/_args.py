@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from .geometry import Windows, adaptive_windows, fractional_axis, fractional_starts, sliding_windows
+from .geometry import Windows, adaptive_windows, fractional_axis, fractional_starts, sliding_windows, unpool_size
 from .geometry import output_size as _output_size
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -243,6 +243,15 @@ def fractional_output_size(fn, ndim, spatial, kernel_size, output_size, output_r
                 f"size {o}: needs output_size + kernel_size − 1 {rule} input size"
             )
     return kernel_size, output_size
+
+
+def unpool_sizes(fn, ndim, spatial, kernel_size, stride, padding) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The default output size of a max_unpool call over input ``spatial``, and its stride."""
+    kernel_size = as_tuple(fn, "kernel_size", kernel_size, ndim)
+    stride = as_stride(fn, stride, kernel_size)
+    padding = as_tuple(fn, "padding", padding, ndim)
+    sizes = tuple(unpool_size(L, k, s, p) for L, k, s, p in zip(spatial, kernel_size, stride, padding, strict=True))
+    return sizes, stride
 
 
 # torch: in 2-D, sample[..., 0] drives the width and sample[..., 1] the height;

@@ -272,8 +272,8 @@ def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
         else:
             powered = input ** input.dtype.type(norm_type)
     averaged = _in_terms_of(fn, avg_fn, powered, kernel_size, stride, 0, ceil_mode)
-    kernel = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
-    scaled = averaged * int(np.prod(kernel)) + 0  # + 0 turns -0.0 into +0.0, as torch's sign·relu does
+    window = _args.sliding_windows_for(fn, ndim, input.shape[-ndim:], kernel_size, stride, 0, None, ceil_mode)
+    scaled = averaged * int(np.prod(window.window_shape)) + 0  # + 0 turns -0.0 into +0.0, as torch's sign·relu does
     if np.issubdtype(scaled.dtype, np.integer):
         scaled = scaled.astype(np.float32)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -525,12 +525,7 @@ def _max_unpool(fn, ndim, input, indices, kernel_size, stride, padding, output_s
         raise ValueError(
             f"{fn}() indices must have the input's shape {tuple(input.shape)}, but got {tuple(indices.shape)}"
         )
-    kernel_size = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
-    stride = _args.as_stride(fn, stride, kernel_size)
-    padding = _args.as_tuple(fn, "padding", padding, ndim)
-    default = tuple(
-        (size - 1) * s + k - 2 * p for size, k, s, p in zip(batch.shape[2:], kernel_size, stride, padding, strict=True)
-    )
+    default, stride = _args.unpool_sizes(fn, ndim, batch.shape[2:], kernel_size, stride, padding)
     if output_size is None:
         sizes = default
     else:

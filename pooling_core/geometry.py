@@ -264,6 +264,15 @@ def output_size_steps(
     return {"span": span, "raw": raw, "output_size": final, "dropped_last": dropped, "text": text}
 
 
+def unpool_size(input_size: int, kernel_size: int, stride: int, padding: int = 0) -> int:
+    """The length max_unpool gives back by default: where the pooling it undoes started.
+
+    >>> unpool_size(2, 2, 2)  # 5 cells pooled by 2 give 2 outputs; unpooling them gives 4 back
+    4
+    """
+    return (input_size - 1) * stride + kernel_size - 2 * padding
+
+
 def pool_axis(
     input_size: int,
     kernel_size: int,
