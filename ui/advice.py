@@ -47,7 +47,9 @@ def _named(message: str, call: PoolCall) -> list[str]:
     )
     named = [name for _, name in found]
     if "output size" in message.lower() or "smaller than kernel" in message.lower():
-        named += [n for n in ("kernel_size", "dilation", "padding") if n not in named]
+        # The window does not fit: a smaller window is the first thing to try, then the rest.
+        fits = ["kernel_size", "dilation", "padding"]
+        named = fits + [name for name in named if name not in fits]
     return named
 
 

@@ -35,7 +35,7 @@ from ui import data, images, invariance
 # --- session keys that are not page fields --------------------------------------------------------
 
 CURRENT_PAGE = "_current_page"  # the page the last run drew; another value means "entering"
-LINK_NOTICES = "_link_notices"  # bad values found in the link the current page was entered with
+LINK_NOTICES = "_link_notices"  # field → (notice, value used instead): bad values of the entry link
 LINK_FIELDS = "_link_fields"  # names of the fields the current page's link set
 SENT_WITHOUT_DELAY = "_sent_without_delay"  # TCP_NODELAY set for this session's socket (ui.views.frame)
 ACTIVE_FIELDS = "_active_fields"  # names of the page fields whose controls this run drew
@@ -252,14 +252,17 @@ def field(page: str, name: str) -> Field:
     raise KeyError(f"page {page!r} has no field {name!r}")
 
 
-def read_link(page: str, query: dict[str, str]) -> tuple[dict, list[str]]:
-    """The page's values a link carries, and a notice for each bad one (which falls back to the default).
+def read_link(page: str, query: dict[str, str]) -> tuple[dict, dict[str, str]]:
+    """The page's values a link carries, and a notice for each bad one (which falls back to the
+    default), by field name.
 
-    >>> read_link("pool_1d", {"kernel_size": "3", "stride": "0", "other": "x"})
-    ({'kernel_size': 3, 'stride': 'None'}, ['stride=0 from the link is not one of None, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10; \
-using None.'])
+    >>> values, notices = read_link("pool_1d", {"kernel_size": "3", "stride": "0", "other": "x"})
+    >>> values
+    {'kernel_size': 3, 'stride': 'None'}
+    >>> notices["stride"]
+    'stride=0 from the link is not one of None, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10; using None.'
     """
-    values, notices = {}, []
+    values, notices = {}, {}
     for item in PAGE_FIELDS[page]:
         if item.name not in query:
             continue
@@ -269,7 +272,7 @@ using None.'])
         except ValueError as error:
             values[item.name] = item.default
             shown = item.write(item.default) if item.kind != "int" or item.default >= 0 else "the default"
-            notices.append(f"{item.name}={raw} from the link is not {error}; using {shown}.")
+            notices[item.name] = f"{item.name}={raw} from the link is not {error}; using {shown}."
     return values, notices
 
 

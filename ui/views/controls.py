@@ -76,8 +76,8 @@ def int_slider(page: Page, name: str, low: int, high: int, *, label: str | None 
     stored = st.session_state.get(key)
     if isinstance(stored, int) and not isinstance(stored, bool) and not low <= stored <= high:
         if page.from_link(name):
-            page.link_notice(f"{name}={stored} from the link is not a whole number from {low} to {high}; "
-                             f"using {fallback}.")  # fmt: skip
+            text = f"{name}={stored} from the link is not a whole number from {low} to {high}; using {fallback}."
+            page.link_notice(name, text, fallback)
             st.session_state[key] = fallback
             st.session_state[state.LINK_FIELDS].discard(name)
         else:

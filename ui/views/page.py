@@ -11,7 +11,7 @@ reproduces the view and sets only the page it opens.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -22,10 +22,9 @@ from ui.views import frame, style
 
 @dataclass
 class Page:
-    """The running page: its name, what its link got wrong, and its palette (from the theme)."""
+    """The running page: its name, and its palette (from the theme)."""
 
     name: str
-    notices: list[str] = field(default_factory=list)
 
     def key(self, name: str) -> str:
         return state.key(self.name, name)
@@ -44,13 +43,9 @@ class Page:
         """Whether the field's value came from the link this page was opened with."""
         return name in st.session_state.get(state.LINK_FIELDS, set())
 
-    def link_notice(self, text: str) -> None:
-        """A bad link value found by a control (its bounds depend on other values): said for the visit."""
-        notices = st.session_state.setdefault(state.LINK_NOTICES, [])
-        if text not in notices:
-            notices.append(text)
-        if text not in self.notices:
-            self.notices.append(text)
+    def link_notice(self, name: str, text: str, used) -> None:
+        """A bad link value found by a control (its bounds depend on other values)."""
+        st.session_state.setdefault(state.LINK_NOTICES, {})[name] = (text, used)
 
     def activate(self, name: str) -> None:
         """Say that this run drew the field's control: the URL carries it."""
@@ -65,8 +60,19 @@ class Page:
     def palette(self) -> Palette:
         return palette(st.context.theme.type)
 
+    @property
+    def notices(self) -> list[str]:
+        """Bad values from the link this page was opened with, while the value used instead is
+        still the field's: once a person changes it, the link is no longer to blame."""
+        kept = {}
+        for name, (text, used) in st.session_state.get(state.LINK_NOTICES, {}).items():
+            if self.value(name) == used:
+                kept[name] = (text, used)
+        st.session_state[state.LINK_NOTICES] = kept
+        return [text for text, _ in kept.values()]
+
     def show_notices(self, area=None) -> None:
-        """Bad values from the link this page was opened with: said once, where the page starts."""
+        """The link's bad values, said once, where the page starts (call it after the controls)."""
         for notice in self.notices:
             (area or st).warning(notice, icon="🔗")
 
@@ -80,12 +86,12 @@ def start(name: str) -> Page:
         values, notices = state.read_link(name, st.query_params.to_dict())
         for field_name, value in values.items():
             session[state.key(name, field_name)] = value
-        session[state.LINK_NOTICES] = notices
+        session[state.LINK_NOTICES] = {field_name: (text, values[field_name]) for field_name, text in notices.items()}
         session[state.LINK_FIELDS] = set(values)
         session[state.CURRENT_PAGE] = name
     session[state.ACTIVE_FIELDS] = set()
     style.inject()
-    return Page(name, notices=list(session.get(state.LINK_NOTICES, [])))
+    return Page(name)
 
 
 def sync_url() -> None:
