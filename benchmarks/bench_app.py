@@ -79,12 +79,13 @@ from scripts.browser import (  # noqa: E402
     streamlit_server_process,
     wait_for_plotly,
 )
+from ui import state  # noqa: E402
 
 TARGET_MEDIAN_MS = 150.0
 TARGET_PAYLOAD_BYTES = 300 * 1024
 TARGET_UPLOAD_MS = 2000.0  # 2048×2048 RGB PNG chosen → pooled view visible
 UPLOAD_SIDE = 2048
-UPLOADER = ".st-key-image_upload input[type=file]"  # ui.image_view.UPLOAD
+UPLOADER = f".st-key-{state.private_key('images', 'upload')} input[type=file]"  # ui.views.images
 OVERVIEW = ".st-key-images_side_by_side .js-plotly-plot"  # the original | max | avg figure
 RUN_TIMEOUT_S = 30.0
 CHART_REDRAW_TIMEOUT_S = 2.0  # after the updated view; a chart that did not change is not waited for
@@ -334,7 +335,7 @@ def payload(frames: list[bytes]) -> dict:
     return dict(total_bytes=sum(len(raw) for raw in frames), messages=len(frames), charts=charts)
 
 
-def server_only(base_url: str, page_name: str, key: str, changes: int, warmup: int) -> list[float] | None:
+def server_only(base_url: str, page_name: str, key: str, changes: int, warmup: int, field: str) -> list[float] | None:
     """Rerun times without a browser: a websocket client that speaks Streamlit's protocol sends
     the same changes of the control `key` (BackMsg ``rerun_script`` with its widget state: a
     slider's number or a text input's text) and times each until ``script_finished``. What the
@@ -385,7 +386,7 @@ def server_only(base_url: str, page_name: str, key: str, changes: int, warmup: i
             value = other if i % 2 == 0 else start
             message = BackMsg()
             message.rerun_script.page_script_hash = page_hash
-            message.rerun_script.query_string = f"{key}={value}"
+            message.rerun_script.query_string = f"{field}={value}"
             widget = message.rerun_script.widget_states.widgets.add()
             widget.id = proto.id
             if widget_type == "slider":
@@ -610,9 +611,11 @@ def bench_page(browser, base_url: str, args, page_name: str) -> tuple[list[str],
             return
         rows.extend(summarise(label, samples))
 
-    control_key = None if args.control.lower() == "none" else args.control
-    radio_key = None if args.radio.lower() == "none" else args.radio
-    toggle_key = None if args.toggle.lower() == "none" else args.toggle
+    def field_key(name: str) -> str | None:
+        """The page's widget key of a field (``kernel_size`` → ``pool_1d__kernel_size``, see ui.state)."""
+        return None if name.lower() == "none" else state.key(page_name, name)
+
+    control_key, radio_key, toggle_key = field_key(args.control), field_key(args.radio), field_key(args.toggle)
     control = page.locator(f".st-key-{control_key}") if control_key else None
     if control is not None and control.locator("input[type=range]").count():
         slider = control.get_by_role("slider")
@@ -672,10 +675,20 @@ def bench_page(browser, base_url: str, args, page_name: str) -> tuple[list[str],
             )
     elif toggle_key:
         lines.append(f"(no `{toggle_key}` toggle on this page: skipped)")
+    forward = page.locator(f".st-key-{state.private_key(page_name, 'forward')} button").first
+    back = page.locator(f".st-key-{state.private_key(page_name, 'back')} button").first
+    if forward.count() and back.count():
+        # Steps rerun only the step panel (a fragment): the figure is redrawn with the next window.
+        clicks = [(forward if i % 2 == 0 else back).click for i in range(args.changes + args.warmup)]
+        run_scenario("step ▶ / ◀ step buttons, clicks in turn (a fragment rerun)", clicks)
+        page.locator("h1").first.click()  # nothing focused: the arrow keys step
+        keys = [lambda i=i: page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+                for i in range(args.changes + args.warmup)]  # fmt: skip
+        run_scenario("→ / ← keys (the buttons' shortcuts)", keys)
     has_uploader = args.uploads > 0 and page.locator(UPLOADER).count() > 0
     context.close()
     if control_key:
-        times = server_only(base_url, page_name, control_key, args.changes, args.warmup)
+        times = server_only(base_url, page_name, control_key, args.changes, args.warmup, args.control)
         if times:
             rows.append(
                 f"| `{control_key}`, server only (protocol client, no browser) | {len(times)} | – "
