@@ -268,6 +268,9 @@ def load_table(loads: list[Load], args) -> list[str]:
         if what == "cpu":
             total = sum(load.replica_cpu_s)
             return f"{total:.1f} s ({total / load.wall_s:.2f} cores)"
+        if what == "per_run":
+            runs = len(load.first_views) + len(load.changes) + load.failed
+            return f"{sum(load.replica_cpu_s) / max(runs, 1) * 1000:.1f} ms"
         if what == "per_replica":
             return " · ".join(f"{cpu / load.wall_s:.2f}" for cpu in load.replica_cpu_s) + " cores"
         if what == "nginx":
@@ -305,6 +308,7 @@ def load_table(loads: list[Load], args) -> list[str]:
         ("failed runs", "failed"),
         ("server CPU: replicas, total", "cpu"),
         ("… per replica", "per_replica"),
+        ("… per run (first views and changes)", "per_run"),
         ("nginx CPU", "nginx"),
         ("load generator CPU (this process)", "client"),
         ("other processes on this machine (shared)", "others"),

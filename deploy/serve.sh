@@ -28,6 +28,10 @@
 # POOLING_LAB_NGINX (default: nginx on PATH, else /usr/sbin/nginx),
 # STREAMLIT_SERVER_COOKIE_SECRET (see above).
 set -euo pipefail
+if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 501)); then
+  echo "serve.sh: needs bash 5.1 or newer (for wait -n -p), this is $BASH_VERSION" >&2
+  exit 2
+fi
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 replicas=2
@@ -66,6 +70,13 @@ fi
 python=${POOLING_LAB_PYTHON:-}
 if [[ -z $python ]]; then
   if [[ -x $repo/.venv/bin/python ]]; then python=$repo/.venv/bin/python; else python=python3; fi
+fi
+if ! "$python" -c 'import socket, sys
+with socket.socket() as probe:
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    probe.bind((sys.argv[1], int(sys.argv[2])))' "$address" "$port" 2>/dev/null; then
+  echo "serve.sh: cannot listen on $address:$port (in use, or not an address of this machine)" >&2
+  exit 2
 fi
 nginx=${POOLING_LAB_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 if [[ ! -x $nginx ]]; then

@@ -12,7 +12,7 @@ checked, against real requests, with nginx's access log saying which replica ser
 - clients without the cookie (plain requests, protocol-level sessions as a load generator
   opens them) are spread over both replicas, all from 127.0.0.1, and the cookie pins them;
 - the replicas share one cookie secret, passed in their environment, not on the command line;
-- SIGTERM (while warming up, and while serving) leaves no process behind.
+- SIGTERM while warming up, and SIGTERM or SIGINT while serving, leave no process behind.
 
 Those (marked e2e) need Debian's nginx (`apt-get install nginx`) besides Chromium; without it
 they skip, or fail when POOLING_LAB_REQUIRE_BROWSER is set (CI sets it and installs both).
@@ -251,7 +251,8 @@ def test_sigterm_while_warming_up_leaves_nothing_behind(tmp_path):
 
 
 @pytest.mark.e2e
-def test_sigterm_when_serving_leaves_nothing_behind(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_when_serving_leaves_nothing_behind(tmp_path, sig):
     _require_nginx()
     served = ServeProcess(replicas=2, port=free_port(), log_dir=tmp_path)
     served.wait_ready(STARTUP_TIMEOUT_S)
@@ -260,7 +261,7 @@ def test_sigterm_when_serving_leaves_nothing_behind(tmp_path):
     assert workers and all(pid in started for pid in workers)
     assert {replica.pid for replica in served.replicas} | {served.nginx_pid} <= set(started)
     ports = [replica.port for replica in served.replicas] + [served.port]
-    assert served.stop(signal.SIGTERM) == 143, served.output
+    assert served.stop(sig) == 128 + sig, served.output  # raises if a process is left
     assert "serve.sh: stopped" in served.output
     assert not any(_listening(port) for port in ports)
 
@@ -277,6 +278,13 @@ def test_serve_sh_refuses_bad_arguments_and_explains_itself():
     ]:
         result = run(*arguments)
         assert result.returncode == 2 and message in result.stderr, (arguments, result.stderr)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("--port", str(port))  # refused before anything starts
+    assert result.returncode == 2 and f"cannot listen on 127.0.0.1:{port} (in use" in result.stderr, result.stderr
+    assert result.stdout == ""
 
 
 def _dockerfile() -> dict[str, list[str]]:
