@@ -28,9 +28,9 @@ were open, divided by N; and how nginx spread the sessions (each replica's own s
 **CPU per new session** (``--cpu-per-page``): one warm replica behind nginx; for each page of
 the app, K sessions (``--per-page``, 20) are opened one after another, each run to its first
 view and closed; the replica's CPU time over them divided by K is what one more student
-opening that page costs the server. Also shown: the st.cache_data / st.cache_resource misses
-per session (from Streamlit's metrics) — work a page repeats for every session instead of
-sharing.
+opening that page costs the server. Also shown: the st.cache_data / st.cache_resource lookups
+per session that hit and that missed (Streamlit's metrics). A costly page with few hits does
+its work anew for every session; misses are work repeated instead of shared.
 
 Bounds: at most 300 sessions per configuration, a per-run timeout (``--timeout``), and every
 process started (serve.sh and all it starts) is stopped on exit, Ctrl+C or SIGTERM. Everything
@@ -59,7 +59,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from deploy.serve_process import ServeProcess, cpu_seconds, http_get, rss_bytes, serve  # noqa: E402
+from deploy.serve_process import Replica, ServeProcess, cpu_seconds, http_get, rss_bytes, serve  # noqa: E402
 from deploy.streamlit_client import Run, Session  # noqa: E402
 
 MAX_SESSIONS = 300
@@ -200,17 +200,39 @@ async def run_load(served: ServeProcess, args, replicas: int) -> Load:
     return load
 
 
-async def cpu_per_page(served: ServeProcess, args) -> list[tuple[str, float, float, float, list[str], int]]:
-    """(page, CPU ms per new session, median first view ms, cache misses per session, top misses, failures)."""
+@dataclass
+class PageCost:
+    """What one more session opening a page costs the server (--cpu-per-page)."""
+
+    page: str
+    cpu_ms: float  # replica CPU per new session
+    view_ms: float  # median first view
+    cache_hits: float  # st.cache_data / st.cache_resource lookups per session that hit ...
+    cache_misses: float  # ... and that missed (work repeated for every session)
+    top_misses: list[str]
+    failures: int
+
+
+def cache_lookups(replica: Replica) -> dict[tuple[str, str], float]:
+    """(cache name, "hit" or "miss") -> lookups so far, from the replica's metrics."""
+    found = {}
+    for name, value in metric(f"http://127.0.0.1:{replica.port}", r"^cache_lookups_total\{").items():
+        cache, result = re.search(r'cache="([^"]+)"', name), re.search(r'result="([^"]+)"', name)
+        if cache and result:
+            found[cache[1], result[1]] = value
+    return found
+
+
+async def cpu_per_page(served: ServeProcess, args) -> list[PageCost]:
     replica = served.replicas[0]
     probe = Session(served.base_url, timeout_s=args.timeout)
     await probe.open("")
     await probe.close()
-    rows = []
+    costs = []
     for page in probe.pages:
         await _open_and_close(served.base_url, page, args.timeout)  # untimed (serve.sh warmed it too)
         await asyncio.sleep(0.3)
-        misses_before = metric(replica_url(replica), r'^cache_lookups_total\{.*result="miss"')
+        lookups_before = cache_lookups(replica)
         cpu_before = cpu_seconds(replica.pid)
         views, failures = [], 0
         for _ in range(args.per_page):
@@ -221,22 +243,26 @@ async def cpu_per_page(served: ServeProcess, args) -> list[tuple[str, float, flo
                 failures += 1
         await asyncio.sleep(0.3)  # let the replica finish with the last disconnect
         cpu = cpu_seconds(replica.pid) - cpu_before
-        misses_after = metric(replica_url(replica), r'^cache_lookups_total\{.*result="miss"')
-        missed = Counter(
+        per_session = Counter(
             {
-                re.search(r'cache="([^"]+)"', name)[1]: (value - misses_before.get(name, 0)) / args.per_page
-                for name, value in misses_after.items()
-                if value - misses_before.get(name, 0) > 0
+                key: (value - lookups_before.get(key, 0)) / args.per_page
+                for key, value in cache_lookups(replica).items()
+                if value > lookups_before.get(key, 0)
             }
         )
-        top = [f"{name} ×{count:g}" for name, count in missed.most_common(3)]
-        median_ms = statistics.median(views) * 1000 if views else float("nan")
-        rows.append((page, cpu / args.per_page * 1000, median_ms, sum(missed.values()), top, failures))
-    return rows
-
-
-def replica_url(replica) -> str:
-    return f"http://127.0.0.1:{replica.port}"
+        misses = Counter({cache: count for (cache, result), count in per_session.items() if result == "miss"})
+        costs.append(
+            PageCost(
+                page=page,
+                cpu_ms=cpu / args.per_page * 1000,
+                view_ms=statistics.median(views) * 1000 if views else float("nan"),
+                cache_hits=sum(count for (_, result), count in per_session.items() if result == "hit"),
+                cache_misses=sum(misses.values()),
+                top_misses=[f"{cache} ×{count:g}" for cache, count in misses.most_common(3)],
+                failures=failures,
+            )
+        )
+    return costs
 
 
 async def _open_and_close(base_url: str, page: str, timeout_s: float) -> Run:
@@ -329,19 +355,23 @@ def load_table(loads: list[Load], args) -> list[str]:
     return lines
 
 
-def cpu_table(rows, args) -> list[str]:
+def cpu_table(costs: list[PageCost], args) -> list[str]:
     lines = [
         f"Server CPU per new session, {args.per_page} sessions per page opened one after another on one warm "
         "replica (behind nginx), each run to its first view and closed:",
         "",
-        "| page | CPU per new session | first view, median | cache misses per session (top) | target |",
+        "| page | CPU per new session | first view, median | st.cache lookups per session: hit / miss | target |",
         "|---|---:|---:|---|:-:|",
     ]
-    for page, cpu_ms, view_ms, misses, top, failures in rows:
-        verdict = "✅" if cpu_ms <= TARGET_CPU_PER_SESSION_MS and not failures else "❌"
-        miss_text = f"{misses:g}" + (f": {', '.join(top)}" if top else "")
-        failed = f" ({failures} failed)" if failures else ""
-        lines.append(f"| /{page} | **{cpu_ms:.0f} ms**{failed} | {view_ms:.0f} ms | {miss_text} | {verdict} ≤ 50 ms |")
+    for cost in costs:
+        verdict = "✅" if cost.cpu_ms <= TARGET_CPU_PER_SESSION_MS and not cost.failures else "❌"
+        cache = f"{cost.cache_hits:g} / {cost.cache_misses:g}" + (
+            f" ({', '.join(cost.top_misses)})" if cost.top_misses else ""
+        )
+        failed = f" ({cost.failures} failed)" if cost.failures else ""
+        lines.append(
+            f"| /{cost.page} | **{cost.cpu_ms:.0f} ms**{failed} | {cost.view_ms:.0f} ms | {cache} | {verdict} ≤ 50 ms |"
+        )
     return lines
 
 
@@ -389,8 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-load-") as scratch:
         if args.cpu_per_page:
             with serve(1, Path(scratch) / "logs-cpu") as served:
-                rows = asyncio.run(cpu_per_page(served, args))
-            print("\n".join(cpu_table(rows, args)))
+                costs = asyncio.run(cpu_per_page(served, args))
+            print("\n".join(cpu_table(costs, args)))
             return 0
         print(
             f"{args.sessions} protocol-level sessions (no browser, no cookie) open /{args.page} at once, then each "
