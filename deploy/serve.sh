@@ -148,7 +148,7 @@ PY
 )
 
 cd "$repo"  # Streamlit reads .streamlit/config.toml from the working directory
-echo "serve.sh: cookie secret ${secret_from}, shared by all ${replicas} replicas; logs in $log_dir"
+echo "serve.sh: cookie secret ${secret_from}, shared by every replica; logs in $log_dir"
 for i in $(seq 1 "$replicas"); do
   replica_port=${ports[i - 1]}
   "$python" -m streamlit run app.py \
@@ -163,14 +163,15 @@ done
 
 servers=""
 for replica_port in "${ports[@]}"; do servers+="server 127.0.0.1:$replica_port; "; done
-sed -e "s|@RUN_DIR@|$run_dir|g" -e "s|@LOG_DIR@|$log_dir|g" \
+literal() { printf '%s' "$1" | sed -e 's/[&|\\]/\\&/g'; }  # as a sed replacement
+sed -e "s|@RUN_DIR@|$(literal "$run_dir")|g" -e "s|@LOG_DIR@|$(literal "$log_dir")|g" \
   -e "s|@LISTEN@|$address:$port|g" -e "s|@SERVERS@|$servers|g" \
   "$repo/deploy/nginx.conf.in" >"$run_dir/nginx.conf"
 "$nginx" -t -q -p "$run_dir/" -c "$run_dir/nginx.conf"
 "$nginx" -p "$run_dir/" -c "$run_dir/nginx.conf" &
 nginx_pid=$!
 pids+=("$nginx_pid")
-echo "serve.sh: nginx pid $nginx_pid http://$address:$port -> ${replicas} replicas (health 503 until they are warm)"
+echo "serve.sh: nginx pid $nginx_pid http://$address:$port -> the replicas (health 503 until they are warm)"
 
 # Wait for whichever ends first: the warm-up (then carry on) or a replica or nginx (then stop).
 "$python" "$repo/deploy/warm_up.py" "${ports[@]}" &
@@ -189,7 +190,7 @@ if ((status != 0)); then
   stop 1
 fi
 touch "$run_dir/warm"
-echo "serve.sh: ready: http://$address:$port (${replicas} replicas warm)"
+echo "serve.sh: ready: http://$address:$port (every replica warm)"
 
 status=0
 wait -n -p finished "${pids[@]}" || status=$?

@@ -26,12 +26,13 @@ from dataclasses import dataclass, field
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 
 _STATUS = ForwardMsg.ScriptFinishedStatus
 # A run cut short by a newer rerun request is followed by that newer run: wait for it instead.
 _INTERRUPTED = _STATUS.FINISHED_EARLY_FOR_RERUN
-# Widgets this client can change, and how a browser sends their value.
+# The widgets this client can find and change (see Widget.state for how each value is sent).
 CHANGEABLE = ("slider", "number_input", "text_input")
 
 
@@ -42,8 +43,6 @@ class Run:
     seconds: float  # from the BackMsg (or the connection attempt, for a first view) to script_finished
     status: str  # ScriptFinishedStatus name, or TIMEOUT / DISCONNECTED / CONNECT_FAILED
     exceptions: list[str] = field(default_factory=list)  # messages of exception elements drawn
-    messages: int = 0
-    received_bytes: int = 0
 
     @property
     def ok(self) -> bool:
@@ -99,10 +98,8 @@ class Widget:
             return int(up) if proto.data_type == proto.INT else up
         return text_neighbour(str(self.value))
 
-    def state(self, value: object) -> object:
+    def state(self, value: object) -> WidgetState:
         """The WidgetState a browser sends for this widget holding `value`."""
-        from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: PLC0415
-
         state = WidgetState(id=self.id)
         if self.kind == "slider":
             state.double_array_value.data.append(float(value))
@@ -163,25 +160,13 @@ class Session:
                 connect(self.url, max_size=None, proxy=None, additional_headers=headers, open_timeout=None),
                 self.timeout_s,
             )
-        except (OSError, TimeoutError) as error:
-            return Run(time.perf_counter() - started, "CONNECT_FAILED", [f"{type(error).__name__}: {error}"])
-        except Exception as error:  # websockets' handshake errors (InvalidStatus, ...)
+        except Exception as error:  # refused, timed out, or a handshake error of websockets' (InvalidStatus, ...)
             return Run(time.perf_counter() - started, "CONNECT_FAILED", [f"{type(error).__name__}: {error}"])
         message = BackMsg()
         message.rerun_script.page_name = page
         message.rerun_script.query_string = query_string
         self.query_string = query_string
         return await self._run(message, started)
-
-    async def run_page(self, page: str) -> Run:
-        """Switch this session to another page, as a click in the sidebar does."""
-        message = BackMsg()
-        message.rerun_script.page_name = page
-        message.rerun_script.page_script_hash = self.pages.get(page, "")
-        message.rerun_script.query_string = ""
-        self.query_string = ""
-        self.widgets = {}
-        return await self._run(message, time.perf_counter())
 
     def find_widget(self, key: str) -> Widget | None:
         """The changeable widget whose key (or label) is `key`, namespaced or not (see Widget.matches)."""
@@ -218,8 +203,6 @@ class Session:
                 raw = await asyncio.wait_for(self.socket.recv(), remaining)
                 if isinstance(raw, str):
                     continue
-                run.messages += 1
-                run.received_bytes += len(raw)
                 forward = ForwardMsg.FromString(raw)
                 kind = forward.WhichOneof("type")
                 if kind == "delta":
