@@ -439,4 +439,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except KeyboardInterrupt:  # Ctrl+C or SIGTERM: the servers were stopped on the way out
+        print("bench_load: interrupted; every server it started has been stopped", file=sys.stderr)
+        raise SystemExit(130) from None
