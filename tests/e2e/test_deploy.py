@@ -39,8 +39,8 @@ from playwright.sync_api import expect
 
 from deploy.serve_process import REPO_ROOT, SERVE_SH, ServeProcess, free_port, http_get
 from deploy.streamlit_client import Session
-from tests import image_files
-from tests.e2e.streamlit_page import assert_no_exception, open_app, wait_for_plotly, wait_for_rerun
+from scripts import sample_files as image_files
+from scripts.browser import assert_no_exception, open_app, wait_for_plotly, wait_for_rerun
 
 COOKIE = "pooling_lab_replica"
 STARTUP_TIMEOUT_S = 120.0
