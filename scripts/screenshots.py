@@ -58,13 +58,13 @@ class View:
 
 
 def play_for(milliseconds: int) -> Callable[[Page], None]:
-    """Click the first chart's "▶ Play", let it run, then pause it (to see frames, not frame 0)."""
+    """Press "▶ Play", let it run, then pause (to show a played step, not the first)."""
 
     def action(page: Page) -> None:
-        page.locator(".js-plotly-plot .updatemenu-button", has_text="Play").first.click()
+        page.get_by_role("button", name="▶ Play").click()
         page.wait_for_timeout(milliseconds)
-        page.locator(".js-plotly-plot .updatemenu-button", has_text="Pause").first.click()
-        page.wait_for_timeout(100)
+        page.get_by_role("button", name="⏸ Pause").click()
+        page.wait_for_timeout(800)
 
     return action
 
@@ -78,7 +78,10 @@ VIEWS = [
         charts=1,
         note="average pooling with padding, fifth step on screen",
     ),
-    View("pool_1d_invalid", "pool_1d?kernel_size=2&padding=2", charts=0, note="torch's padding rule broken"),
+    View("pool_1d_invalid", "pool_1d?kernel_size=2&padding=2", charts=1,
+         note="torch's padding rule broken: the input stays, the rule and a value that works"),  # fmt: skip
+    View("pool_1d_long", "pool_1d?x=" + quote(" ".join(str((i * 7) % 11 - 5) for i in range(120))) + "&kernel_size=4",
+         charts=1, note="120 values: thin cells, no numbers, fewer ticks"),  # fmt: skip
     View(
         "pool_1d_ceil_k3_s2_p1",
         "pool_1d?kernel_size=3&stride=2&padding=1&ceil_mode=true",
@@ -99,6 +102,9 @@ VIEWS = [
         before=play_for(2000),
     ),
     View("pool_2d_default", "pool_2d", charts=1, note="a random 6×6 grid, max_pool2d k=2"),
+    View("pool_2d_ceil_dropped", "pool_2d?kernel_size=3&stride=3&padding=1&ceil_mode=true&grid="
+         + quote("1 2 3 4 5 6;6 5 4 3 2 1;1 1 2 2 3 3;4 4 5 5 6 6;0 9 0 9 0 9"),
+         charts=1, note="ceil_mode on a grid: the windows torch drops, dash-dot"),  # fmt: skip
     View(
         "pool_2d_k2x3_p1_step4",
         "pool_2d?" + urlencode({"kernel_size": "2, 3", "padding": "1", "step": "4"}, quote_via=quote),

@@ -46,8 +46,28 @@ def key(page: str, name: str) -> str:
     return f"{page}__{name}"
 
 
+# Per-page session keys that are not in the URL (``_<page>__<name>``): what they hold.
+PRIVATE = {
+    "figure": "the window figure's chart",
+    "back": "the ◀ step button",
+    "forward": "the step ▶ button",
+    "play": "the ▶ Play / ⏸ Pause button",
+    "playing": "whether the step advances on a timer",
+    "last_tick": "when the timer last advanced the step (time.monotonic)",
+    "speed": "the timer's speed (0.5×, 1×, 2×, 4×)",
+    "scrub": "the scrubber (1-based step slider)",
+    "preset": "the load-a-preset box (an action, reset after loading)",
+    "csv": "the CSV uploader of the 1-D page",
+    "loaded": "notes about the preset or file just loaded",
+    "upload": "the image uploader of the Images page",
+    "image": "which image the Images page drew last (a new one resets the region)",
+}
+
+
 def private_key(page: str, name: str) -> str:
-    """A session key of a page that is not in the URL (loaded-file notes, the play switch, ...)."""
+    """A session key of a page that is not in the URL (one of :data:`PRIVATE`)."""
+    if name not in PRIVATE:
+        raise KeyError(f"{name!r} is not a declared private key; add it to ui.state.PRIVATE")
     return f"_{page}__{name}"
 
 

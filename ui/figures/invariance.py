@@ -154,8 +154,10 @@ def curve_figure(curves: dict[str, np.ndarray], t: int, kernel_size: int, title:
     figure.update_layout(
         title=title, height=380, margin=dict(l=10, r=10, t=60, b=10), plot_bgcolor=palette.background,
         paper_bgcolor=palette.background, font=dict(color=palette.text),
-        xaxis=dict(title="shift t (pixels)", dtick=1, range=[-0.2, shifts[-1] + 0.2], gridcolor=palette.padding_fill),
-        yaxis=dict(title="fraction unchanged", tickformat=".0%", range=[-0.03, 1.05], gridcolor=palette.padding_fill),
+        xaxis=dict(title="shift t (pixels)", dtick=1, automargin=True, range=[-0.2, shifts[-1] + 0.2],
+                   gridcolor=palette.padding_fill),
+        yaxis=dict(title="fraction unchanged", tickformat=".0%", automargin=True, range=[-0.03, 1.05],
+                   gridcolor=palette.padding_fill),
         legend=dict(orientation="h", y=-0.25),
     )  # fmt: skip
     return styled(figure, palette)

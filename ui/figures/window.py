@@ -187,12 +187,14 @@ def _subplot_layout(one_d: bool) -> str:
     return json.dumps(figure.to_plotly_json()["layout"])
 
 
-def figure_height(scene: Scene) -> int:
-    """Pixels: a 1-D figure is two rows of cells; a 2-D one grows with its rows, within limits."""
+def figure_height(scene: Scene, width_px: int = 900) -> int:
+    """Pixels: a 1-D figure is two rows of cells; a 2-D one is as tall as its square cells need."""
     if scene.one_d:
-        return 250
+        return 250 if scene.outputs is not None else 140
     rows = scene.rows[1] - scene.rows[0] + 1
-    return int(np.clip(70 + 46 * rows, 260, 620))
+    columns = (scene.columns[1] - scene.columns[0] + 1) + (scene.outputs.shape[1] if scene.outputs is not None else 0)
+    cell = 0.94 * width_px / max(columns, 1)
+    return int(np.clip(70 + cell * rows, 220, 640))
 
 
 def window_figure(scene: Scene, step: int, palette: Palette, *, show_outputs: bool = True,
@@ -227,10 +229,12 @@ def window_figure(scene: Scene, step: int, palette: Palette, *, show_outputs: bo
     _style_axes(layout, scene, across)
     if scene.outputs is None:  # only the input: its panel takes the whole figure
         _input_alone(layout, scene)
+        annotations = layout["annotations"]
     for annotation in annotations:
         annotation.setdefault("font", {}).setdefault("color", palette.text)
     layout.update(
-        height=figure_height(scene), margin=dict(l=30, r=10, t=36, b=24), shapes=shapes, annotations=annotations,
+        height=figure_height(scene, width_px), margin=dict(l=30, r=10, t=36, b=24), shapes=shapes,
+        annotations=annotations,
         font=dict(family=FONT_FAMILY, size=15, color=palette.text), plot_bgcolor=palette.background,
         paper_bgcolor=palette.background, showlegend=False, dragmode=False,
     )  # fmt: skip
@@ -244,20 +248,29 @@ def _style_axes(layout: dict, scene: Scene, across: int) -> None:
             layout[name].update(range=[scene.columns[0] - 0.5, scene.columns[1] + 0.5], dtick=tick_step(across),
                                 **plain)  # fmt: skip
         for name in ("yaxis", "yaxis2"):
-            layout[name].update(autorange="reversed", showticklabels=False, **plain)
+            layout[name].update(autorange="reversed", showticklabels=False, ticks="", **plain)
         return
     small = max(scene.inputs.shape) <= 32
     ticks = {"dtick": 1} if small else {}
-    for name in ("xaxis", "xaxis2"):
-        layout[name].update(constrain="domain", **plain, **ticks)
+    # Input and output cells the same size: each panel's width in proportion to its columns.
+    out_columns = scene.outputs.shape[1] if scene.outputs is not None else 0
+    gap = 0.06
+    split = (1 - gap) * across / (across + out_columns) if out_columns else 1 - gap
+    layout["xaxis"].update(domain=[0, split], constrain="domain", **plain, **ticks)
+    layout["xaxis2"].update(domain=[split + gap, 1], constrain="domain", **plain, **ticks)
     for name, anchor in (("yaxis", "x"), ("yaxis2", "x2")):
-        layout[name].update(autorange="reversed", constrain="domain", scaleanchor=anchor, **plain, **ticks)
+        layout[name].update(autorange="reversed", constrain="domain", constraintoward="top", scaleanchor=anchor,
+                            **plain, **ticks)  # fmt: skip
+    for annotation, axis in zip(layout.get("annotations", [])[:2], ("xaxis", "xaxis2"), strict=False):
+        annotation["x"] = sum(layout[axis]["domain"]) / 2  # titles over their panels
 
 
 def _input_alone(layout: dict, scene: Scene) -> None:
     if scene.one_d:
-        layout["yaxis"]["domain"] = [0.45, 1.0]
+        layout["yaxis"]["domain"] = [0.0, 0.8]
+        layout["xaxis"]["showticklabels"] = True
         layout["xaxis2"]["visible"] = layout["yaxis2"]["visible"] = False
+        layout["annotations"][0]["y"] = 1.0
     else:
         layout["xaxis"]["domain"] = [0.0, 0.46]
         layout["xaxis2"]["visible"] = layout["yaxis2"]["visible"] = False

@@ -124,9 +124,11 @@ def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float
         unsafe_allow_html=True,
     )
     if scene.dropped:
+        many = len(scene.dropped) > 1
         st.info(
-            "ceil_mode=True would add one more window here, but it would start in the right padding, "
-            "so torch drops it (dash-dot outline).",
+            f"ceil_mode=True would add {'a row or column of windows' if many else 'one more window'} here, but "
+            f"{'they' if many else 'it'} would start in the right padding, so torch drops "
+            f"{'them' if many else 'it'} (dash-dot outline).",
             icon="✂️",
         )
     with st.expander("Every step as text"):
