@@ -54,11 +54,13 @@ import contextlib
 import json
 import os
 import platform
+import random
 import statistics
 import sys
 import tempfile
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -68,9 +70,9 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
+from deploy.streamlit_client import text_neighbour  # noqa: E402
 from scripts.browser import (  # noqa: E402
     CHROMIUM_ARGS,
     LOCAL_HOSTS,
@@ -335,77 +337,36 @@ def payload(frames: list[bytes]) -> dict:
     return dict(total_bytes=sum(len(raw) for raw in frames), messages=len(frames), charts=charts)
 
 
-def server_only(base_url: str, page_name: str, key: str, changes: int, warmup: int, field: str) -> list[float] | None:
-    """Rerun times without a browser: a websocket client that speaks Streamlit's protocol sends
-    the same changes of the control `key` (BackMsg ``rerun_script`` with its widget state: a
-    slider's number or a text input's text) and times each until ``script_finished``. What the
+def server_only(base_url: str, page_name: str, field: str, changes: int, warmup: int) -> list[float] | None:
+    """Rerun times without a browser: the protocol client of ``deploy/streamlit_client.py`` (a
+    websocket session that speaks Streamlit's BackMsg/ForwardMsg) sends the same changes of the
+    page's control ``field`` back and forth and times each until ``script_finished``. What the
     server alone costs, with no renderer competing for the CPU. None if there is no such control.
     """
-    from websockets.sync.client import connect  # noqa: PLC0415 - installed with streamlit
+    import asyncio  # noqa: PLC0415
 
-    def run(socket, message: BackMsg) -> tuple[float, list[ForwardMsg]]:
-        started = time.perf_counter()
-        socket.send(message.SerializeToString())
-        received = []
-        while True:
-            forward = ForwardMsg.FromString(socket.recv(timeout=RUN_TIMEOUT_S))
-            received.append(forward)
-            if (
-                forward.WhichOneof("type") == "script_finished"
-                and forward.script_finished != ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
-            ):
-                return (time.perf_counter() - started) * 1000, received
+    from deploy.streamlit_client import Session  # noqa: PLC0415 - websockets, only for this measurement
 
-    url = base_url.replace("http://", "ws://", 1) + "/_stcore/stream"
-    with connect(url, max_size=None, proxy=None) as socket:
-        first = BackMsg()
-        first.rerun_script.page_name = page_name
-        _, received = run(socket, first)
-        page_hash = control = None
-        for forward in received:
-            kind = forward.WhichOneof("type")
-            if kind == "navigation":
-                pages = [p for p in forward.navigation.app_pages if p.url_pathname == page_name]
-                page_hash = pages[0].page_script_hash if pages else None
-            elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
-                element = forward.delta.new_element
-                widget_type = element.WhichOneof("type")
-                if widget_type in ("slider", "text_input") and getattr(element, widget_type).id.endswith(f"-{key}"):
-                    control = (widget_type, getattr(element, widget_type))
-        if page_hash is None or control is None:
-            return None
-        widget_type, proto = control
-        if widget_type == "slider":
-            start = int(proto.default[0]) if proto.default else int(proto.min)
-            other = start + 1 if start < int(proto.max) else start - 1
-        else:
-            start = proto.default if proto.HasField("default") else ""
-            other = text_neighbour(start)
-        times = []
-        for i in range(warmup * 2 + changes):
-            value = other if i % 2 == 0 else start
-            message = BackMsg()
-            message.rerun_script.page_script_hash = page_hash
-            message.rerun_script.query_string = f"{field}={value}"
-            widget = message.rerun_script.widget_states.widgets.add()
-            widget.id = proto.id
-            if widget_type == "slider":
-                widget.double_array_value.data.append(value)
-            else:
-                widget.string_value = str(value)
-            elapsed, _ = run(socket, message)
-            if i >= warmup * 2:
-                times.append(elapsed)
-        return times
+    async def measure_changes() -> list[float] | None:
+        session = Session(base_url)
+        try:
+            await session.open(page_name)
+            widget = session.find_widget(state.key(page_name, field))
+            if widget is None:
+                return None
+            start, other = widget.value, widget.other_value(random.Random(0))
+            times = []
+            for i in range(warmup * 2 + changes):
+                run = await session.change(widget, other if i % 2 == 0 else start)
+                if i >= warmup * 2:
+                    times.append(run.seconds * 1000)
+            return times
+        finally:
+            await session.close()
 
-
-def text_neighbour(text: str) -> str:
-    """Another valid value for a text control holding whole numbers: "2" → "3", "2,3" → "3,4"."""
-    parts = [part.strip() for part in text.replace(";", ",").split(",")]
-    try:
-        return ",".join(str(int(part) + 1) for part in parts)
-    except ValueError:
-        return text + " "
+    # Playwright's sync API keeps an event loop on this thread: the client gets a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, measure_changes()).result()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -688,7 +649,7 @@ def bench_page(browser, base_url: str, args, page_name: str) -> tuple[list[str],
     has_uploader = args.uploads > 0 and page.locator(UPLOADER).count() > 0
     context.close()
     if control_key:
-        times = server_only(base_url, page_name, control_key, args.changes, args.warmup, args.control)
+        times = server_only(base_url, page_name, args.control, args.changes, args.warmup)
         if times:
             rows.append(
                 f"| `{control_key}`, server only (protocol client, no browser) | {len(times)} | – "

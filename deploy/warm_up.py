@@ -22,22 +22,17 @@ import argparse
 import asyncio
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from deploy.serve_process import http_get  # noqa: E402
 from deploy.streamlit_client import Session  # noqa: E402
 
 
 def _healthy(base_url: str) -> bool:
-    # No proxy: an HTTP(S)_PROXY in the environment must not swallow requests to 127.0.0.1.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(f"{base_url}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except OSError:
-        return False
+    status, _, body = http_get(f"{base_url}/_stcore/health", timeout_s=2)
+    return status == 200 and body.strip() == b"ok"
 
 
 async def wait_healthy(base_url: str, deadline: float) -> bool:

@@ -31,13 +31,14 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, WebSocket
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from deploy.serve_process import http_get
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 RUN_TIMEOUT_S = 30.0
@@ -86,13 +87,8 @@ def free_port() -> int:
 
 
 def is_healthy(base_url: str) -> bool:
-    # No proxy: an HTTP(S)_PROXY in the environment must not swallow requests to localhost.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(f"{base_url}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except OSError:
-        return False
+    status, _, body = http_get(f"{base_url}/_stcore/health", timeout_s=2)  # no proxy: localhost stays local
+    return status == 200 and body.strip() == b"ok"
 
 
 @contextlib.contextmanager

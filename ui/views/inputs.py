@@ -48,35 +48,39 @@ def _loaded_notes(page: Page) -> None:
         (st.error if note.startswith("Could not") else st.info)(note)
 
 
+def _presets(page: Page, target: str, names: tuple[str, ...], make, columns) -> None:
+    """The "load a preset…" box and the seed of the random presets, in two of ``columns``."""
+    preset, seed = columns
+    preset.selectbox("preset", names, index=None, placeholder="load a preset…", key=page.private("preset"),
+                     on_change=_load_preset, args=(page, target, make))  # fmt: skip
+    controls.number(page, "seed", 0, 9999, help="Seed of the random presets.", container=seed)
+
+
+def _parsed(parse, text: str):
+    """``parse(text)``, or None after saying on the page why the text is not valid."""
+    try:
+        return parse(text)
+    except ValueError as error:
+        st.error(str(error), icon="✋")
+        return None
+
+
 def sequence_input(page: Page) -> np.ndarray | None:
     """The 1-D input ``x``. Returns the values, or None after showing why the text is not valid."""
     text = controls.text(page, "x", "x — the input sequence (numbers separated by spaces or commas; nan, inf, -inf "
                          "allowed)")  # fmt: skip
     preset, seed, upload = st.columns([3, 1, 3], vertical_alignment="bottom")
-    preset.selectbox("preset", data.PRESETS_1D, index=None, placeholder="load a preset…", key=page.private("preset"),
-                     on_change=_load_preset, args=(page, "x", _sequence_preset))  # fmt: skip
-    controls.number(page, "seed", 0, 9999, help="Seed of the random presets.", container=seed)
+    _presets(page, "x", data.PRESETS_1D, _sequence_preset, (preset, seed))
     upload.file_uploader("CSV file", type=["csv", "txt"], key=page.private("csv"), on_change=_load_csv, args=(page,),
                          help="One column or one row of numbers (a header is skipped), , or ; between.")  # fmt: skip
     _loaded_notes(page)
-    try:
-        return data.parse_sequence(text)
-    except ValueError as error:
-        st.error(str(error), icon="✋")
-        return None
+    return _parsed(data.parse_sequence, text)
 
 
 def grid_input(page: Page) -> np.ndarray | None:
     """The 2-D input grid (``?grid=``). Returns the values, or None after saying why not."""
     text = controls.text(page, "grid", "grid — rows of numbers, one row per line (or separated by ;)",
                          widget=st.text_area, height=230)  # fmt: skip
-    preset, seed = st.columns([3, 1], vertical_alignment="bottom")
-    preset.selectbox("preset", data.PRESETS_2D, index=None, placeholder="load a preset…", key=page.private("preset"),
-                     on_change=_load_preset, args=(page, "grid", _grid_preset))  # fmt: skip
-    controls.number(page, "seed", 0, 9999, help="Seed of the random presets.", container=seed)
+    _presets(page, "grid", data.PRESETS_2D, _grid_preset, st.columns([3, 1], vertical_alignment="bottom"))
     _loaded_notes(page)
-    try:
-        return data.parse_grid(text)
-    except ValueError as error:
-        st.error(str(error), icon="✋")
-        return None
+    return _parsed(data.parse_grid, text)
