@@ -99,6 +99,11 @@ def test_grid_deep_link_then_typed_kernel_size_then_the_padding_rule(page, strea
     assert code_after(page, "input grid") == "1 2 1 1 0 2\n2 1 1 0 2 0"
     assert code_after(page, "output") == "2 1 2\n2 1 2" == grid_text(F.max_pool2d(grid, (1, 2))[0])
     assert page.locator(f".st-key-{state.key('pool_2d', 'kernel_size')} input").input_value() == "1, 2"
+    # Numbers typed in a box read apart: the grid box is monospace ("8 6 5 2 3 0", not "865230").
+    font = page.locator(f".st-key-{state.key('pool_2d', 'grid')} textarea").evaluate(
+        "e => getComputedStyle(e).fontFamily"
+    )
+    assert "Source Code Pro" in font or "monospace" in font, font
     expect(page.get_by_text("matches torch exactly")).to_be_visible()
     assert_no_exception(page)
 

@@ -44,8 +44,9 @@ def use_router() -> None:
     public ``st.navigation`` itself, with the app's own pages and hidden (which switches the
     server to ``st.navigation`` routing for good), and reruns: the rerun goes through app.py.
     Page files are named after their URL paths, so the legacy lookup finds the right one.
-    A browser test opens a deep link on a fresh server (tests/e2e/test_smoke.py); a unit test
-    checks that Streamlit still decides this with a ``pages/`` directory beside app.py.
+    Only public API is used; what it relies on (Streamlit's legacy lookup runs first on a fresh
+    server) is checked by a browser test that opens a deep link as a fresh server's first request
+    (tests/e2e/test_pool_1d.py): it fails loudly if Streamlit changes either side of this.
     """
     if getattr(_routing, "active", False):
         return
