@@ -11,22 +11,20 @@ from ui.views import controls, lesson
 from ui.views.page import start
 
 page = start("channels")
-st.title("Channels: pooling an N×C×H×W tensor")
-st.markdown(
+page.intro(
+    "Channels: pooling an N×C×H×W tensor",
     "`F.max_pool2d` takes an N×C×H×W tensor and pools **each channel of each sample separately**: with "
     "kernel `(h, w)` and no padding the output is N×C×⌊H/h⌋×⌊W/w⌋. Below, every (n, c) plane is drawn next "
-    "to its pooled plane. The default is the lecture's example, `F.max_pool2d(x, (1, 2))`."
+    "to its pooled plane. The default is the lecture's example, `F.max_pool2d(x, (1, 2))`.",
 )
 notice_area = st.container()
-with st.sidebar:
-    st.header("Tensor")
+with page.controls("Tensor and pooling"):
     source = controls.choice(page, "tensor", widget=st.radio)
     if source == "random":
         shape = tuple(
             controls.int_slider(page, name, 1, high) for name, high in (("N", 3), ("C", 4), ("H", 8), ("W", 8))
         )
         seed = controls.number(page, "seed", 0, 9999)
-    st.header("Pooling")
     function = controls.choice(page, "function", widget=st.radio)
     typed = {name: controls.size_text(page, name, label=label) for name, label in (
         ("kernel_size", "kernel_size"), ("stride", "stride (None = kernel_size)"), ("padding", "padding"))}  # fmt: skip
@@ -46,6 +44,7 @@ except (ValueError, TypeError) as error:
     st.error(f"torch's rule: {error}", icon="✋")
     page.stop()
 
+planes_area = st.container() if page.presenting else None  # on a slide the planes come first
 left, right = st.columns(2)
 left.markdown(f"**x** · shape `{tuple(x.shape)}`")
 left.code(torch_repr(x), language=None)
@@ -58,6 +57,7 @@ if alone:
     st.success("Pooling each plane on its own gives exactly the same planes: channels and samples never mix.")
 else:
     st.error("A plane pooled alone differs from the same plane pooled in the tensor.")
-st.plotly_chart(planes_figure(x, y, page.palette), config={"displayModeBar": False}, key="planes", theme=None)
+(planes_area or st).plotly_chart(planes_figure(x, y, page.palette, plane_height=150 if page.presenting else 210),
+                                 config={"displayModeBar": False}, key="planes", theme=None)  # fmt: skip
 lesson.torch_badge(call, x)
 lesson.code_panel(call, x)

@@ -8,18 +8,17 @@ from ui.views import images as view
 from ui.views.page import start
 
 page = start("images")
-st.title("Pooling an image")
-st.markdown(
+page.intro(
+    "Pooling an image",
     "A colour image is a `(3, H, W)` tensor: three planes of numbers from 0 to 255, one per colour. "
     "Pooling runs over each plane on its own (`C` stays 3) and shrinks `H` and `W`. **Max pooling** keeps the "
     "brightest pixel of every window, so bright details survive and thin dark lines vanish; **average pooling** "
-    "blurs. Try the line drawing and the stars."
+    "blurs. Try the line drawing and the stars.",
 )
 notice_area = st.container()
 image = view.choose_image(page)
 colour, shown_as = view.colour_and_view(page)
-with st.sidebar:
-    st.header("Parameters")
+with page.controls():
     chosen = controls.pooling_controls_2d(page)
     st.caption("The page runs both: your choice with every parameter, the other with the parameters they share.")
 page.show_notices(notice_area)

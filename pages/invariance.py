@@ -7,26 +7,26 @@ from ui.views import invariance
 from ui.views.page import start
 
 page = start("invariance")
-st.title("Invariance")
-st.markdown(
+page.intro(
+    "Invariance",
     "> Pooling provides invariance to any permutation inside one of the cell. More practically, it provides a "
     "pseudo-invariance to deformations that result into local translations. — slide 4\n\n"
     "Here every pooling is non-overlapping (`stride = kernel_size`, the default), so each output reads its own "
-    "cell of `kernel_size × kernel_size` inputs (outlined in blue)."
+    "cell of `kernel_size × kernel_size` inputs (outlined in blue).",
 )
 notice_area = st.container()
-with st.sidebar:
-    st.header("Parameters")
+with page.controls():
     settings = invariance.sidebar_controls(page)
 page.show_notices(notice_area)
 k = settings.kernel_size
 grid = invariance.grid_of(settings)
 
 st.header("1 · Permutation inside a cell")
-st.markdown(
-    "Shuffle the values inside each cell: the maximum of a cell and its mean do not depend on where each value "
-    "sits, so both outputs stay the same. Shuffle across cells and values change cells: the outputs change."
-)
+if not page.presenting:
+    st.markdown(
+        "Shuffle the values inside each cell: the maximum of a cell and its mean do not depend on where each value "
+        "sits, so both outputs stay the same. Shuffle across cells and values change cells: the outputs change."
+    )
 invariance.permutation_section(page, grid, k, settings.seed)
 
 st.header("2 · Translation")

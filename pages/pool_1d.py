@@ -6,17 +6,16 @@ from ui.views import controls, inputs, lesson
 from ui.views.page import start
 
 page = start("pool_1d")
-st.title("1-D pooling: one window at a time")
-st.markdown(
+page.intro(
+    "1-D pooling: one window at a time",
     "Pooling groups neighbouring activations into one “more meaningful” value. **Max pooling** keeps "
     "the largest value of each window; **average pooling** keeps the mean. With `kernel_size=2` and the "
     "default stride (= kernel_size) the windows are non-overlapping blocks: the lecture's "
-    "`1 4 -1 0 2 -2 1 3 3 1` becomes `4 0 2 3 3`."
+    "`1 4 -1 0 2 -2 1 3 3 1` becomes `4 0 2 3 3`.",
 )
 notice_area = st.container()
 x = inputs.sequence_input(page)
-with st.sidebar:
-    st.header("Parameters")
+with page.controls():
     chosen = controls.pooling_controls_1d(page, len(x) if x is not None else 10)
 page.show_notices(notice_area)
 if x is not None:

@@ -6,16 +6,15 @@ from ui.views import controls, inputs, lesson
 from ui.views.page import start
 
 page = start("pool_2d")
-st.title("2-D pooling on a grid")
-st.markdown(
+page.intro(
+    "2-D pooling on a grid",
     "In 2-D the window is a rectangle: `kernel_size=(h, w)` or one number `k` meaning `(k, k)`. It moves "
     "`stride` cells at a time along each axis (default: the kernel size), and every output is the max or "
-    "the mean of the cells it covers. Type `2, 3` for a (2, 3) pair."
+    "the mean of the cells it covers. Type `2, 3` for a (2, 3) pair.",
 )
 notice_area = st.container()
 grid = inputs.grid_input(page)
-with st.sidebar:
-    st.header("Parameters")
+with page.controls():
     chosen = controls.pooling_controls_2d(page)
 page.show_notices(notice_area)
 if grid is not None:

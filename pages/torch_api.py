@@ -11,10 +11,11 @@ from ui.views import controls, lesson
 from ui.views.page import start
 
 page = start("torch_api")
-st.title("The torch API: F.max_pool2d and nn.MaxPool2d")
+page.intro(
+    "The torch API: F.max_pool2d and nn.MaxPool2d", "Change any argument and watch the shape and the values change."
+)
 st.code("F.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)",
         language="python", wrap_lines=True)  # fmt: skip
-st.markdown("Change any argument and watch the shape and the values change. The input:")
 notice_area = st.container()
 source = controls.choice(page, "input", widget=st.radio, horizontal=True)
 x = data.LECTURE_X if source == "lecture x" else np.arange(36, dtype=np.float32).reshape(1, 1, 6, 6)
@@ -28,16 +29,27 @@ EXPLAIN = {
     "return_indices": "Default **False**. True also returns where each max came from (`h·W + w` per plane).",
 }
 arguments, problems = {}, []
-for name in EXPLAIN:
-    left, right = st.columns([2, 3], vertical_alignment="center")
-    with left:
-        if name in ("ceil_mode", "return_indices"):
-            arguments[name] = controls.flag(page, name)
-        else:
-            typed = controls.size_text(page, name)
-            arguments[name] = typed.value
-            problems += [typed.problem] if typed.problem else []
-    right.markdown(EXPLAIN[name])
+
+
+def argument(name: str) -> None:
+    if name in ("ceil_mode", "return_indices"):
+        arguments[name] = controls.flag(page, name)
+    else:
+        typed = controls.size_text(page, name)
+        arguments[name] = typed.value
+        problems.extend([typed.problem] if typed.problem else [])
+
+
+if page.presenting:  # one row of arguments; the lecturer says what each means
+    with page.controls():
+        for name in EXPLAIN:
+            argument(name)
+else:
+    for name in EXPLAIN:
+        left, right = st.columns([2, 3], vertical_alignment="center")
+        with left:
+            argument(name)
+        right.markdown(EXPLAIN[name])
 page.show_notices(notice_area)
 
 call = PoolCall("max_pool2d", arguments)

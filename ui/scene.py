@@ -184,6 +184,8 @@ def text_size(cells_across: int, width_px: int = 900) -> int | None:
     (16, 10, None)
     """
     per_cell = width_px / max(cells_across, 1)
+    if per_cell >= 100:  # a projector's wide cells
+        return 22
     if per_cell >= 56:
         return 16
     if per_cell >= 36:

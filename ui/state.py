@@ -37,6 +37,7 @@ from ui import data, images, invariance
 CURRENT_PAGE = "_current_page"  # the page the last run drew; another value means "entering"
 LINK_NOTICES = "_link_notices"  # field → (notice, value used instead): bad values of the entry link
 LINK_FIELDS = "_link_fields"  # names of the fields the current page's link set
+SESSION_NOTICES = "_session_notices"  # bad values of the session fields in the link (shown once)
 SENT_WITHOUT_DELAY = "_sent_without_delay"  # TCP_NODELAY set for this session's socket (ui.views.frame)
 ACTIVE_FIELDS = "_active_fields"  # names of the page fields whose controls this run drew
 
@@ -61,6 +62,7 @@ PRIVATE = {
     "loaded": "notes about the preset or file just loaded",
     "upload": "the image uploader of the Images page",
     "image": "which image the Images page drew last (a new one resets the region)",
+    "controls": "the row of controls in presentation mode",
 }
 
 
@@ -258,7 +260,46 @@ PAGE_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
 }
 
-SESSION_FIELDS: tuple[Field, ...] = ()  # present, mode, hide: see the presentation and predict modes
+# The whole visit's state: a link turns it on, every page keeps it and writes it into its URL.
+SESSION_FIELDS: tuple[Field, ...] = (
+    _int("present", 0, 0, 1),  # ?present=1: presentation mode (projector: large, no sidebar, ◂ ▸)
+    _choice("mode", ("explore", "predict")),  # ?mode=predict: predict first, then "Reveal"
+    _text("hide", ""),  # ?hide=stride,padding,dilation: those controls are not drawn
+    _int("quiz_seed", 0, 0, 9999),  # which questions predict mode asks (a link reproduces them)
+)
+SESSION_BY_NAME = {item.name: item for item in SESSION_FIELDS}
+
+
+def read_session_link(query: dict[str, str]) -> tuple[dict, dict[str, str]]:
+    """The session fields a link carries, and a notice for each bad one.
+
+    >>> read_session_link({"present": "1", "mode": "quiz", "hide": "stride, padding"})
+    ({'present': 1, 'mode': 'explore', 'hide': 'stride,padding'}, {'mode': 'mode=quiz from the link is not one of \
+explore, predict; using explore.'})
+    """
+    values, notices = {}, {}
+    for item in SESSION_FIELDS:
+        if item.name not in query:
+            continue
+        try:
+            value = item.read(query[item.name])
+        except ValueError as error:
+            value = item.default
+            raw = query[item.name]
+            notices[item.name] = f"{item.name}={raw} from the link is not {error}; using {item.write(value)}."
+        if item.name == "hide":
+            value = ",".join(name.strip() for name in str(value).split(",") if name.strip())
+        values[item.name] = value
+    return values, notices
+
+
+def session_url_values(values: dict) -> dict[str, str]:
+    """The session fields' URL text, where they differ from their defaults."""
+    return {
+        item.name: item.write(values[item.name])
+        for item in SESSION_FIELDS
+        if item.name in values and values[item.name] != item.default
+    }
 
 
 def fields(page: str) -> tuple[Field, ...]:

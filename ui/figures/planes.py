@@ -13,7 +13,7 @@ from ui.palette import Palette
 from ui.scene import value_range
 
 
-def planes_figure(x: np.ndarray, y: np.ndarray | None, palette: Palette) -> go.Figure:
+def planes_figure(x: np.ndarray, y: np.ndarray | None, palette: Palette, plane_height: int = 210) -> go.Figure:
     """One row per (n, c): the input plane, then its pooled plane (``y=None``: left empty,
     e.g. before a prediction is revealed), with values written in, on one colour scale."""
     batch, channels = x.shape[:2]
@@ -23,7 +23,7 @@ def planes_figure(x: np.ndarray, y: np.ndarray | None, palette: Palette) -> go.F
         for c in range(channels):
             pooled = f"y[{n}, {c}]  {y.shape[2]}×{y.shape[3]}" if y is not None else f"y[{n}, {c}]  ?"
             titles += [f"x[{n}, {c}]  {x.shape[2]}×{x.shape[3]}", pooled]
-    height = 60 + 210 * rows
+    height = 60 + plane_height * rows
     figure = make_subplots(rows=rows, cols=2, subplot_titles=titles, horizontal_spacing=0.08,
                            vertical_spacing=70 / height)  # fmt: skip
     low, high = value_range(x, y) if y is not None else value_range(x)

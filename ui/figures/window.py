@@ -190,7 +190,7 @@ def _subplot_layout(one_d: bool) -> str:
 def figure_height(scene: Scene, width_px: int = 900) -> int:
     """Pixels: a 1-D figure is two rows of cells; a 2-D one is as tall as its square cells need."""
     if scene.one_d:
-        return 250 if scene.outputs is not None else 140
+        return 230 if scene.outputs is not None else 130
     rows = scene.rows[1] - scene.rows[0] + 1
     columns = (scene.columns[1] - scene.columns[0] + 1) + (scene.outputs.shape[1] if scene.outputs is not None else 0)
     cell = 0.94 * width_px / max(columns, 1)
@@ -198,7 +198,7 @@ def figure_height(scene: Scene, width_px: int = 900) -> int:
 
 
 def window_figure(scene: Scene, step: int, palette: Palette, *, show_outputs: bool = True,
-                  width_px: int = 900) -> PlainFigure:  # fmt: skip
+                  width_px: int = 900, max_height_px: int = 640) -> PlainFigure:  # fmt: skip
     """The scene at ``step``: its window, picked cell and output cell marked, outputs computed so far.
 
     ``show_outputs=False`` leaves every output empty (predict mode: the answer is not given away);
@@ -226,14 +226,15 @@ def window_figure(scene: Scene, step: int, palette: Palette, *, show_outputs: bo
         shapes.append(output_mark(overlay, scene, palette))
         annotations += chosen_label(overlay, palette)
     data = [trace for trace in data if trace is not None]
-    _style_axes(layout, scene, across)
+    height = min(figure_height(scene, width_px), max_height_px)
+    _style_axes(layout, scene, across, width_px - 40, height)
     if scene.outputs is None:  # only the input: its panel takes the whole figure
         _input_alone(layout, scene)
         annotations = layout["annotations"]
     for annotation in annotations:
         annotation.setdefault("font", {}).setdefault("color", palette.text)
     layout.update(
-        height=figure_height(scene, width_px), margin=dict(l=30, r=10, t=36, b=24), shapes=shapes,
+        height=height, margin=dict(l=30, r=10, t=36, b=24), shapes=shapes,
         annotations=annotations,
         font=dict(family=FONT_FAMILY, size=15, color=palette.text), plot_bgcolor=palette.background,
         paper_bgcolor=palette.background, showlegend=False, dragmode=False,
@@ -241,23 +242,29 @@ def window_figure(scene: Scene, step: int, palette: Palette, *, show_outputs: bo
     return PlainFigure({"data": data, "layout": layout})
 
 
-def _style_axes(layout: dict, scene: Scene, across: int) -> None:
+def _style_axes(layout: dict, scene: Scene, across: int, width_px: int, height_px: int) -> None:
     plain = dict(showgrid=False, zeroline=False, fixedrange=True)
     if scene.one_d:
         for name in ("xaxis", "xaxis2"):
             layout[name].update(range=[scene.columns[0] - 0.5, scene.columns[1] + 0.5], dtick=tick_step(across),
                                 **plain)  # fmt: skip
+        layout["xaxis"].update(ticks="")  # the input's column numbers are the output's, printed below
         for name in ("yaxis", "yaxis2"):
             layout[name].update(autorange="reversed", showticklabels=False, ticks="", **plain)
         return
     small = max(scene.inputs.shape) <= 32
     ticks = {"dtick": 1} if small else {}
-    # Input and output cells the same size: each panel's width in proportion to its columns.
+    # Input and output cells the same size: the cell side that fits both the width and the height,
+    # then each panel's width in proportion to its columns.
     out_columns = scene.outputs.shape[1] if scene.outputs is not None else 0
     gap = 0.06
-    split = (1 - gap) * across / (across + out_columns) if out_columns else 1 - gap
-    layout["xaxis"].update(domain=[0, split], constrain="domain", **plain, **ticks)
-    layout["xaxis2"].update(domain=[split + gap, 1], constrain="domain", **plain, **ticks)
+    rows = scene.rows[1] - scene.rows[0] + 1
+    cell = min((1 - gap) * width_px / (across + out_columns), (height_px - 70) / rows)
+    first = cell * across / width_px
+    second = cell * out_columns / width_px
+    layout["xaxis"].update(domain=[0, min(first, 1)], constrain="domain", **plain, **ticks)
+    layout["xaxis2"].update(domain=[min(first + gap, 1), min(first + gap + second, 1)], constrain="domain",
+                            **plain, **ticks)  # fmt: skip
     for name, anchor in (("yaxis", "x"), ("yaxis2", "x2")):
         layout[name].update(autorange="reversed", constrain="domain", constraintoward="top", scaleanchor=anchor,
                             **plain, **ticks)  # fmt: skip

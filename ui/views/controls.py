@@ -53,6 +53,12 @@ HELP = {
 PERSIST = {"persist_state": "session"}
 
 
+def _look(page: Page) -> dict:
+    """Widget sizing: the sidebar's full width; in the presentation row, the stylesheet shares the
+    row among the controls (in rem, so they grow with the projector's type)."""
+    return {}
+
+
 def _seed(page: Page, name: str, valid, fallback=None) -> str:
     """The field's session key, holding a value ``valid`` accepts (else ``fallback`` or the default)."""
     key = page.key(name)
@@ -83,7 +89,9 @@ def int_slider(page: Page, name: str, low: int, high: int, *, label: str | None 
         else:
             st.session_state[key] = min(max(stored, low), high)
     key = _seed(page, name, lambda v: isinstance(v, int) and low <= v <= high, fallback)
-    return st.slider(label or name, low, high, key=key, help=help or HELP.get(name), **PERSIST)
+    if page.hidden(name):
+        return st.session_state[key]
+    return st.slider(label or name, low, high, key=key, help=help or HELP.get(name), **PERSIST, **_look(page))
 
 
 def number(page: Page, name: str, low: int, high: int, *, label: str | None = None, default: int | None = None,
@@ -91,7 +99,9 @@ def number(page: Page, name: str, low: int, high: int, *, label: str | None = No
     """A whole number typed in a box, from ``low`` to ``high``."""
     key = _seed(page, name, lambda v: isinstance(v, int) and low <= v <= high,
                 default if default is not None else None)  # fmt: skip
-    return int(container.number_input(label or name, low, high, step=1, key=key, help=help, **PERSIST))
+    if page.hidden(name):
+        return int(st.session_state[key])
+    return int(container.number_input(label or name, low, high, step=1, key=key, help=help, **PERSIST, **_look(page)))
 
 
 def choice(page: Page, name: str, options: tuple[str, ...] | None = None, *, widget=None, label: str | None = None,
@@ -100,19 +110,30 @@ def choice(page: Page, name: str, options: tuple[str, ...] | None = None, *, wid
     options = tuple(options or state.field(page.name, name).options)
     default = state.field(page.name, name).default
     key = _seed(page, name, lambda v: v in options, default if default in options else options[0])
+    if page.hidden(name):
+        return st.session_state[key]
     widget = widget or st.selectbox
     kwargs.setdefault("help", HELP.get(name))
-    return widget(label or name, options, key=key, **PERSIST, **kwargs)
+    if page.presenting and widget is st.radio and len(options) > 3:
+        widget = st.selectbox  # a long list of options: one line, not a column of radio buttons
+        kwargs.pop("horizontal", None)
+    elif page.presenting and widget is st.radio:
+        kwargs["horizontal"] = True
+    return widget(label or name, options, key=key, **PERSIST, **_look(page), **kwargs)
 
 
 def flag(page: Page, name: str, *, label: str | None = None) -> bool:
     key = _seed(page, name, lambda v: isinstance(v, bool))
-    return st.toggle(label or name, key=key, help=HELP.get(name), **PERSIST)
+    if page.hidden(name):
+        return st.session_state[key]
+    return st.toggle(label or name, key=key, help=HELP.get(name), **PERSIST, **_look(page))
 
 
 def text(page: Page, name: str, label: str, *, widget=None, **kwargs) -> str:
     """Typed text (a sequence, a grid): the page parses it and says what is wrong with it."""
     key = _seed(page, name, lambda v: isinstance(v, str))
+    if page.hidden(name):
+        return st.session_state[key]
     return (widget or st.text_input)(label, key=key, **PERSIST, **kwargs)
 
 
@@ -128,7 +149,10 @@ def size_text(page: Page, name: str, *, label: str | None = None, single: bool =
     """A torch size argument typed as Python would: ``2`` or ``2, 3`` (``?kernel_size=2,3``)."""
     item = state.field(page.name, name)
     key = _seed(page, name, lambda v: isinstance(v, str))
-    typed = st.text_input(label or name, key=key, help=HELP.get(name), **PERSIST)
+    if page.hidden(name):
+        typed = st.session_state[key]
+    else:
+        typed = st.text_input(label or name, key=key, help=HELP.get(name), **PERSIST, **_look(page))
     try:
         value = data.parse_int_or_tuple(typed, name, allow_none=item.allow_none, allow_none_items=item.allow_none_items)
     except ValueError as error:
@@ -157,7 +181,8 @@ def pooling_controls_1d(page: Page, length: int) -> Controls:
     """The sidebar of the 1-D page: the function, then each of its torch parameters."""
     function = choice(page, "function", widget=st.radio)
     kind = function.removesuffix("_pool1d")
-    st.caption(KIND_LABELS[kind])
+    if not page.presenting:
+        st.caption(KIND_LABELS[kind])
     wanted = PARAMETERS[kind]
     arguments: dict = {}
     if "norm_type" in wanted:
@@ -183,7 +208,8 @@ def pooling_controls_2d(page: Page, functions: tuple[str, ...] | None = None) ->
     """Sidebar for 2-D pooling: every torch parameter, tuples typed as ``2, 3`` for (H, W)."""
     function = choice(page, "function", functions, widget=st.radio)
     kind = function.removesuffix("_pool2d")
-    st.caption(KIND_LABELS[kind] + " · sizes are an int k, meaning (k, k), or a pair H, W")
+    if not page.presenting:
+        st.caption(KIND_LABELS[kind] + " · sizes are an int k, meaning (k, k), or a pair H, W")
     wanted = PARAMETERS[kind]
     arguments: dict = {}
     problems: list[str] = []

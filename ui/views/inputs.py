@@ -67,8 +67,14 @@ def _parsed(parse, text: str):
 
 def sequence_input(page: Page) -> np.ndarray | None:
     """The 1-D input ``x``. Returns the values, or None after showing why the text is not valid."""
-    text = controls.text(page, "x", "x — the input sequence (numbers separated by spaces or commas; nan, inf, -inf "
-                         "allowed)")  # fmt: skip
+    label = (
+        "x"
+        if page.presenting
+        else "x — the input sequence (numbers separated by spaces or commas; nan, inf, -inf allowed)"
+    )
+    text = controls.text(page, "x", label)
+    if page.presenting:  # the lecture's input: no loading tools on the slide
+        return _parsed(data.parse_sequence, text)
     preset, seed, upload = st.columns([3, 1, 3], vertical_alignment="bottom")
     _presets(page, "x", data.PRESETS_1D, _sequence_preset, (preset, seed))
     upload.file_uploader("CSV file", type=["csv", "txt"], key=page.private("csv"), on_change=_load_csv, args=(page,),
@@ -79,8 +85,11 @@ def sequence_input(page: Page) -> np.ndarray | None:
 
 def grid_input(page: Page) -> np.ndarray | None:
     """The 2-D input grid (``?grid=``). Returns the values, or None after saying why not."""
-    text = controls.text(page, "grid", "grid — rows of numbers, one row per line (or separated by ;)",
-                         widget=st.text_area, height=230)  # fmt: skip
-    _presets(page, "grid", data.PRESETS_2D, _grid_preset, st.columns([3, 1], vertical_alignment="bottom"))
+    where = st.expander("input grid (edit)") if page.presenting else st.container()  # on a slide: the figure shows it
+    with where:
+        text = controls.text(page, "grid", "grid — rows of numbers, one row per line (or separated by ;)",
+                             widget=st.text_area, height=230)  # fmt: skip
+    if not page.presenting:
+        _presets(page, "grid", data.PRESETS_2D, _grid_preset, st.columns([3, 1], vertical_alignment="bottom"))
     _loaded_notes(page)
     return _parsed(data.parse_grid, text)

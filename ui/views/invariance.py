@@ -31,12 +31,14 @@ class Settings:
 def sidebar_controls(page: Page) -> Settings:
     """Every control of the page (``?kernel_size=3&shift=2&seed=7``)."""
     kernel_size = controls.int_slider(page, "kernel_size", 2, 3)
-    st.caption(f"stride = kernel_size = {kernel_size}: non-overlapping cells, as in the lecture.")
+    if not page.presenting:
+        st.caption(f"stride = kernel_size = {kernel_size}: non-overlapping cells, as in the lecture.")
     shift = controls.int_slider(page, "shift", 0, 2 * kernel_size, help="How many pixels the input moves.",
                                 label=f"shift t (0 to 2 × kernel_size = {2 * kernel_size})")  # fmt: skip
     direction = controls.choice(page, "direction", widget=st.radio, horizontal=True)
     fill = controls.choice(page, "fill", widget=st.radio, horizontal=True)
-    st.caption("fill: what enters at the edge — a copy of the edge, 0, or what left on the other side.")
+    if not page.presenting:
+        st.caption("fill: what enters at the edge — a copy of the edge, 0, or what left on the other side.")
     preset = controls.choice(page, "preset")
     seed = controls.number(page, "seed", 0, 9999, label="seed (of the random grid and the shuffles)")
     sample = controls.choice(page, "sample")

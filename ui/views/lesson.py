@@ -98,11 +98,19 @@ def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float
     page.set("step", step)
     overlay = scene.overlays[step]
 
-    figure = window_figure(scene, step, page.palette, show_outputs=show_outputs)
+    figure = window_figure(scene, step, page.palette, show_outputs=show_outputs, width_px=page.figure_width,
+                           max_height_px=400 if page.presenting else 640)  # fmt: skip
     st.plotly_chart(
         figure, key=page.private("figure"), config=CHART_CONFIG, theme=None,
         alt=f"The window at step {step + 1} of {count}; the step is described below.",
     )  # fmt: skip
+    arithmetic = overlay.arithmetic if show_outputs else overlay.arithmetic.rsplit(" = ", 1)[0] + " = ?"
+    description = overlay.description if show_outputs else _hide_result(overlay.description, overlay.arithmetic)
+    st.markdown(
+        f'<div class="pooling-step" role="status" aria-live="polite"><b>Step {step + 1} of {count}.</b> '
+        f'<span class="arithmetic">{html.escape(arithmetic)}</span><br>{html.escape(description)}</div>',
+        unsafe_allow_html=True,
+    )
     back, play, forward, speed = st.columns([2, 2, 2, 2], vertical_alignment="center")
     back.button("◀ step", key=page.private("back"), on_click=_set_step, args=(page, step - 1), shortcut="ArrowLeft",
                 use_container_width=True, help="Previous step (←)")  # fmt: skip
@@ -112,17 +120,10 @@ def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float
     forward.button("step ▶", key=page.private("forward"), on_click=_set_step, args=(page, min(step + 1, count - 1)),
                    shortcut="ArrowRight", use_container_width=True, help="Next step (→)")  # fmt: skip
     speed.selectbox("speed", tuple(SPEEDS), index=1, key=page.private("speed"), label_visibility="collapsed")
-    if count > 1:
+    if count > 1 and not page.presenting:  # on a projector: the buttons and the keys
         session[page.private("scrub")] = step + 1
         st.slider("output cell", 1, count, key=page.private("scrub"), on_change=_scrubbed, args=(page,),
                   help="Drag to any step; the link follows.")  # fmt: skip
-    arithmetic = overlay.arithmetic if show_outputs else overlay.arithmetic.rsplit(" = ", 1)[0] + " = ?"
-    description = overlay.description if show_outputs else _hide_result(overlay.description, overlay.arithmetic)
-    st.markdown(
-        f'<div class="pooling-step" role="status" aria-live="polite"><b>Step {step + 1} of {count}.</b> '
-        f'<span class="arithmetic">{html.escape(arithmetic)}</span><br>{html.escape(description)}</div>',
-        unsafe_allow_html=True,
-    )
     if scene.dropped:
         many = len(scene.dropped) > 1
         st.info(

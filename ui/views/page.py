@@ -11,11 +11,12 @@ reproduces the view and sets only the page it opens.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import state
+from ui import navigation, state
 from ui.palette import Palette, palette
 from ui.views import frame, style
 
@@ -71,10 +72,55 @@ class Page:
         st.session_state[state.LINK_NOTICES] = kept
         return [text for text, _ in kept.values()]
 
+    # --- the visit's modes (session fields) -------------------------------------------------
+
+    @property
+    def presenting(self) -> bool:
+        """Presentation mode (``?present=1``): a projector, a lecturer, the keyboard."""
+        return bool(session_value("present"))
+
+    @property
+    def predicting(self) -> bool:
+        """Predict-then-reveal (``?mode=predict``)."""
+        return session_value("mode") == "predict"
+
+    def hidden(self, name: str) -> bool:
+        """Whether a lecturer's link removed this field's control (``?hide=stride,padding``)."""
+        return name in str(session_value("hide")).split(",")
+
+    @property
+    def figure_width(self) -> int:
+        """The width (px) the main figure is laid out for: the whole screen when presenting."""
+        return 1150 if self.presenting else 900
+
+    @contextlib.contextmanager
+    def controls(self, heading: str = "Parameters"):
+        """Where the page's controls go: the sidebar, or, when presenting (no sidebar), a row of
+        controls in the page itself, next to what they change."""
+        if self.presenting:
+            with st.container(horizontal=True, gap="small", key=self.private("controls")):
+                yield
+        else:
+            with st.sidebar:
+                st.header(heading)
+                yield
+
+    def intro(self, title: str, text: str) -> None:
+        """The page's title and what it teaches. When presenting, the bar above names the page and the
+        lecturer says the rest: the screen is kept for the input, the controls and the figure."""
+        if not self.presenting:
+            st.title(title)
+            st.markdown(text)
+
     def show_notices(self, area=None) -> None:
         """The link's bad values, said once, where the page starts (call it after the controls)."""
         for notice in self.notices:
             (area or st).warning(notice, icon="🔗")
+
+
+def session_value(name: str):
+    """A session field's value (its default if no link set it)."""
+    return st.session_state.get(state.session_key(name), state.SESSION_BY_NAME[name].default)
 
 
 def start(name: str) -> Page:
@@ -83,15 +129,49 @@ def start(name: str) -> Page:
     frame.start_session()
     session = st.session_state
     if session.get(state.CURRENT_PAGE) != name:
-        values, notices = state.read_link(name, st.query_params.to_dict())
+        query = st.query_params.to_dict()
+        values, notices = state.read_link(name, query)
+        visit, visit_notices = state.read_session_link(query)
         for field_name, value in values.items():
             session[state.key(name, field_name)] = value
-        session[state.LINK_NOTICES] = {field_name: (text, values[field_name]) for field_name, text in notices.items()}
+        for field_name, value in visit.items():
+            session[state.session_key(field_name)] = value
+        notices = {field_name: (text, values[field_name]) for field_name, text in notices.items()}
+        session[state.LINK_NOTICES] = notices
         session[state.LINK_FIELDS] = set(values)
+        session[state.SESSION_NOTICES] = list(visit_notices.values())
         session[state.CURRENT_PAGE] = name
     session[state.ACTIVE_FIELDS] = set()
-    style.inject()
-    return Page(name)
+    page = Page(name)
+    style.inject(presenting=page.presenting)
+    for notice in session.pop(state.SESSION_NOTICES, []):
+        st.warning(notice, icon="🔗")
+    if page.presenting:
+        _presentation_bar(page)
+    return page
+
+
+def _go(name: str) -> None:
+    st.switch_page(navigation.BY_NAME[name].file)
+
+
+def _presentation_bar(page: Page) -> None:
+    """◂ previous · where we are · next ▸ (PageUp / PageDown, what a presenter's clicker sends),
+    and a way out of presentation mode."""
+    before, after = navigation.neighbours(page.name)
+    back, title, forward, leave = st.columns([2, 5, 2, 1], vertical_alignment="center")
+    if back.button(f"◂ {navigation.BY_NAME[before].title}" if before else "◂ previous", key="_present_back",
+                   shortcut="PageUp", disabled=before is None, use_container_width=True):  # fmt: skip
+        _go(before)
+    spec = navigation.BY_NAME[page.name]
+    title.markdown(f"<div class='pooling-where'>{spec.icon} {spec.title} · {navigation.NAMES.index(page.name)} of "
+                   f"{len(navigation.NAMES) - 1}</div>", unsafe_allow_html=True)  # fmt: skip
+    if forward.button(f"{navigation.BY_NAME[after].title} ▸" if after else "next ▸", key="_present_next",
+                      shortcut="PageDown", disabled=after is None, use_container_width=True):  # fmt: skip
+        _go(after)
+    if leave.button("✕", key="_present_exit", help="Leave presentation mode", use_container_width=True):
+        st.session_state[state.session_key("present")] = 0
+        st.rerun()
 
 
 def sync_url() -> None:
@@ -104,6 +184,8 @@ def sync_url() -> None:
         f.name: session[state.key(name, f.name)] for f in state.fields(name) if state.key(name, f.name) in session
     }
     query = state.url_values(name, values, session.get(state.ACTIVE_FIELDS, set()))
+    visit = {item.name: session_value(item.name) for item in state.SESSION_FIELDS}
+    query.update(state.session_url_values(visit))
     current = {k: v for k, v in st.query_params.to_dict().items() if k not in ("embed", "embed_options")}
     if current != query:
         st.query_params.from_dict(query)

@@ -1,4 +1,4 @@
-"""The app's stylesheet (``assets/app.css``), injected once per page run."""
+"""The app's stylesheets (``assets/*.css``), injected once per page run."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from pathlib import Path
 
 import streamlit as st
 
-STYLESHEET = Path(__file__).resolve().parents[2] / "assets" / "app.css"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
 
 @cache
-def _css() -> str:
-    return STYLESHEET.read_text(encoding="utf-8")
+def _css(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
 
 
-def inject() -> None:
-    st.html(f"<style>{_css()}</style>")
+def inject(presenting: bool = False) -> None:
+    """``assets/app.css`` on every page, and ``assets/presenting.css`` in presentation mode."""
+    st.html(f"<style>{_css('app.css')}{_css('presenting.css') if presenting else ''}</style>")
