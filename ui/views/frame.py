@@ -14,14 +14,17 @@ from ui import navigation, state
 _routing = threading.local()
 
 
-def app_pages() -> dict[str, list]:
-    """``st.Page`` objects for :data:`ui.navigation.PAGES`, by section, in the lecture's order."""
-    sections: dict[str, list] = {}
-    for spec in navigation.PAGES:
-        sections.setdefault(spec.section, []).append(
-            st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.name, default=spec.name == "home")
-        )
-    return sections
+def app_pages() -> list:
+    """``st.Page`` objects for :data:`ui.navigation.PAGES`, in the lecture's order.
+
+    One flat list: with sections, Streamlit's sidebar puts their headings as ``div``\ s inside
+    the navigation's ``ul``, which screen readers cannot read as a list (axe-core: "list",
+    "listitem", serious). The home page shows the lecture's sections instead.
+    """
+    return [
+        st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.name, default=spec.name == "home")
+        for spec in navigation.PAGES
+    ]
 
 
 @contextlib.contextmanager

@@ -143,7 +143,7 @@ def start(name: str) -> Page:
         session[state.CURRENT_PAGE] = name
     session[state.ACTIVE_FIELDS] = set()
     page = Page(name)
-    style.inject(presenting=page.presenting)
+    style.inject(presenting=page.presenting, theme=page.palette.name)
     for notice in session.pop(state.SESSION_NOTICES, []):
         st.warning(notice, icon="🔗")
     if page.presenting:

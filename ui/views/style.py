@@ -15,6 +15,9 @@ def _css(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
-def inject(presenting: bool = False) -> None:
-    """``assets/app.css`` on every page, and ``assets/presenting.css`` in presentation mode."""
-    st.html(f"<style>{_css('app.css')}{_css('presenting.css') if presenting else ''}</style>")
+def inject(presenting: bool = False, theme: str = "light") -> None:
+    """``assets/app.css`` on every page, the code colours of the theme, and
+    ``assets/presenting.css`` in presentation mode."""
+    sheets = ["app.css", "code-dark.css" if theme == "dark" else "code-light.css"]
+    sheets += ["presenting.css"] if presenting else []
+    st.html("<style>" + "".join(_css(name) for name in sheets) + "</style>")
