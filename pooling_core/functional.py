@@ -22,6 +22,7 @@ from ._kernels import (
     sum_gather,
     sum_strided,
 )
+from .geometry import product
 
 __all__ = [
     "max_pool1d", "max_pool2d", "max_pool3d",
@@ -447,8 +448,9 @@ def adaptive_avg_pool3d(input, output_size):
 # --- fractional max pooling ---------------------------------------------------------------
 
 
-def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_indices, samples, generator):
-    return_indices = _args.as_dispatch_flag(return_indices)
+def _fractional_plan(fn, ndim, input, kernel_size, output_size, output_ratio, samples, generator):
+    """Validate a fractional call; return ``(batch, batched, kernel_size, output_size, samples)``
+    (the gradient shares it). Draws the samples when none are given."""
     batch, batched = _args.as_input(fn, input, ndim, empty_ok="first")
     spatial = batch.shape[2:]
     kernel_size, output_size = _args.fractional_output_size(fn, ndim, spatial, kernel_size, output_size, output_ratio)
@@ -465,6 +467,15 @@ def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_
             f"{fn}() _random_samples must have shape (N, C, {ndim}) = ({count}, {batch.shape[1]}, {ndim}), "
             f"but got {samples.shape}"
         )
+    return batch, batched, kernel_size, output_size, samples
+
+
+def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_indices, samples, generator):
+    return_indices = _args.as_dispatch_flag(return_indices)
+    batch, batched, kernel_size, output_size, samples = _fractional_plan(
+        fn, ndim, input, kernel_size, output_size, output_ratio, samples, generator
+    )
+    count, spatial = batch.shape[0], batch.shape[2:]
     values = np.empty(batch.shape[:2] + output_size, dtype=batch.dtype)
     indices = np.empty(batch.shape[:2] + output_size, dtype=np.int64)
     for n in range(count):
@@ -580,7 +591,8 @@ def _unpool_plan(fn, ndim, input, indices, kernel_size, stride, padding, output_
     plane = int(np.prod(sizes))
     if plane == 0:  # torch returns the empty output without looking at the indices
         return batch, batched, sizes, None
-    flat_indices = (indices if batched else indices[None]).reshape(batch.shape[0], batch.shape[1], -1)
+    # the plane's size spelled out: -1 cannot be inferred when the batch is empty
+    flat_indices = (indices if batched else indices[None]).reshape(batch.shape[:2] + (product(batch.shape[2:]),))
     bad = (flat_indices < 0) | (flat_indices >= plane)
     if bad.any():
         raise ValueError(
@@ -599,7 +611,7 @@ def _max_unpool(fn, ndim, input, indices, kernel_size, stride, padding, output_s
     out = np.zeros(batch.shape[:2] + (plane,), dtype=batch.dtype)
     rows = np.arange(batch.shape[0])[:, None, None]
     channels = np.arange(batch.shape[1])[None, :, None]
-    out[rows, channels, flat_indices] = batch.reshape(batch.shape[0], batch.shape[1], -1)
+    out[rows, channels, flat_indices] = batch.reshape(flat_indices.shape)
     return _unbatch(out.reshape(batch.shape[:2] + sizes), batched)
 
 
