@@ -593,8 +593,9 @@ def _unpool_plan(fn, ndim, input, indices, kernel_size, stride, padding, output_
         return batch, batched, sizes, None
     # the plane's size spelled out: -1 cannot be inferred when the batch is empty
     flat_indices = (indices if batched else indices[None]).reshape(batch.shape[:2] + (product(batch.shape[2:]),))
-    bad = (flat_indices < 0) | (flat_indices >= plane)
-    if bad.any():
+    # two reductions find out whether any index is bad; only then is the first bad one looked for
+    if flat_indices.size and (flat_indices.min() < 0 or flat_indices.max() >= plane):
+        bad = (flat_indices < 0) | (flat_indices >= plane)
         raise ValueError(
             f"{fn}() found an invalid max index {int(flat_indices[bad][0])}: the output planes have "
             f"size {'x'.join(map(str, sizes))} = {plane} cells"

@@ -104,7 +104,7 @@ def _max_pool_input(fn, ndim, input, grad_output, kernel_size, stride, padding, 
     batch, batched = _float_input(fn, input, ndim)
     windows = _args.sliding_windows_for(fn, ndim, batch.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
     upstream = _upstream(fn, grad_output, batch, batched, windows.output_shape)
-    return _unbatch(kernels.max_input_definition(batch, windows, upstream), batched)
+    return _unbatch(kernels.max_sliding_input(batch, windows, upstream), batched)
 
 
 def max_pool1d_input(
@@ -217,9 +217,10 @@ def max_pool3d_input(
 
 def _spread(batch, windows, upstream, divisor):
     """The average pool's gradient: each output's ``upstream / divisor`` spread over its window."""
+    delta = kernels.scratch_like("delta", upstream)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        delta = upstream / np.asarray(divisor, dtype=batch.dtype)
-    return kernels.spread_definition(batch.shape, windows, delta)
+        np.divide(upstream, np.asarray(divisor, dtype=batch.dtype), out=delta)
+    return kernels.spread_sliding(batch.shape, windows, delta)
 
 
 def _avg_pool_input(fn, ndim, input, grad_output, kernel_size, stride, padding, ceil_mode, count_include_pad,
@@ -353,14 +354,14 @@ def _sign(values):
 def _pow(base, exponent):
     """``torch.pow(base, exponent)`` for a float array and a Python number, with torch's special
     cases (each a different, exactly rounded, computation: ``x**0.5`` is ``sqrt``, ``x**2`` is
-    ``x*x``; ``x**0`` is 1 even for NaN, ``x**1`` a copy)."""
+    ``x*x``; ``x**0`` is 1 even for NaN, ``x**1`` the base itself: callers must not write to it)."""
     dtype = base.dtype.type
     exponent = float(exponent)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if exponent == 0:
             return np.ones_like(base)
         if exponent == 1:
-            return base.copy()
+            return base
         if exponent == 0.5:
             return np.sqrt(base)
         if exponent == -0.5:
@@ -377,9 +378,10 @@ def _pow(base, exponent):
 
 
 def _pow_backward(grad, base, exponent):
-    """torch's ``pow_backward``: ``grad · (exponent · base^(exponent − 1))``."""
+    """torch's ``pow_backward``: ``grad · (exponent · base^(exponent − 1))``, in that order."""
     with np.errstate(invalid="ignore", over="ignore"):
-        return grad * (base.dtype.type(exponent) * _pow(base, exponent - 1))
+        factor = np.multiply(base.dtype.type(exponent), _pow(base, exponent - 1))
+        return np.multiply(grad, factor, out=factor)
 
 
 def _lp_pool_input(fn, ndim, input, grad_output, norm_type, kernel_size, stride, ceil_mode):
@@ -392,9 +394,9 @@ def _lp_pool_input(fn, ndim, input, grad_output, norm_type, kernel_size, stride,
         windows = _args.sliding_windows_for(fn, ndim, batch.shape[2:], kernel_size, stride, 0, 1, ceil_mode)
         upstream = _upstream(fn, grad_output, batch, batched, windows.output_shape)
         if norm_type == np.inf:
-            through_abs = kernels.max_input_definition(np.abs(batch), windows, upstream)
+            through_abs = kernels.max_sliding_input(np.abs(batch), windows, upstream)
         else:
-            through_abs = -kernels.max_input_definition(-np.abs(batch), windows, -upstream)
+            through_abs = -kernels.max_sliding_input(-np.abs(batch), windows, -upstream)
         with np.errstate(invalid="ignore"):  # inf · 0 = NaN, as in torch
             return _unbatch(through_abs * _sign(batch), batched)
     powered = _pow(batch, norm_type)
@@ -552,7 +554,7 @@ def _adaptive_avg_input(fn, ndim, input, grad_output, output_size):
                 shape = [1] * ndim
                 shape[i] = axis.output_size
                 delta = delta / axis.pool_size.reshape(shape).astype(batch.dtype)
-    return _unbatch(kernels.spread_definition(batch.shape, windows, delta), batched)
+    return _unbatch(kernels.spread_adaptive(batch.shape, windows, delta), batched)
 
 
 def adaptive_max_pool1d_input(input, grad_output, output_size, return_indices=False):
@@ -821,7 +823,7 @@ def _max_unpool_input(fn, ndim, input, grad_output, indices, kernel_size, stride
             )
         return np.zeros_like(input)
     planes = upstream.reshape(batch.shape[:2] + (product(sizes),))  # (N, C, plane)
-    grad = kernels.gather_definition(planes, flat_indices).reshape(batch.shape)
+    grad = kernels.gather_planes(planes, flat_indices).reshape(batch.shape)
     return _unbatch(grad, batched)
 
 
