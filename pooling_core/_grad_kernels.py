@@ -18,10 +18,20 @@ definitions: bit for bit where the sums are exact in any order, within a few ulp
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
-from ._kernels import PARALLEL_MIN_OUTPUTS, _executor, _scratch, _Step, _steps, max_reduce_gather
+from ._kernels import (
+    PARALLEL_MIN_OUTPUTS,
+    _executor,
+    _scratch,
+    _Step,
+    _steps,
+    _sum_kernel,
+    max_reduce_gather,
+    sum_gather,
+)
 from .geometry import Windows, product
 
 # --- definitions ---------------------------------------------------------------------------
@@ -73,6 +83,16 @@ def spread_definition(input_shape: tuple[int, ...], windows: Windows, delta: np.
     return out.reshape(input_shape)
 
 
+def lp_input_definition(batch, windows, upstream, norm_type, divisor) -> np.ndarray:
+    """Gradient of an lp pool, node by node through torch's formula (see :func:`lp_through_windows`),
+    with the forward sum and the spread of their definitions."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        averaged = sum_gather(torch_pow(batch, norm_type), windows) / np.asarray(divisor, dtype=batch.dtype)
+        through_average = lp_through_windows(upstream, averaged, norm_type, product(windows.window_shape))
+        delta = through_average / np.asarray(divisor, dtype=batch.dtype)
+    return pow_backward(spread_definition(batch.shape, windows, delta), batch, norm_type)
+
+
 def gather_definition(grad_output_planes: np.ndarray, flat_indices: np.ndarray) -> np.ndarray:
     """``(N, C, M)``: input ``m`` of each plane takes ``grad_output`` at its index."""
     return np.take_along_axis(grad_output_planes, flat_indices, axis=-1)
@@ -110,6 +130,74 @@ def _in_two(job, first: tuple, second: tuple) -> None:
         job(*first)
     finally:
         pending.result()
+
+
+# --- the power average's chain of nodes, as torch's autograd runs it ----------------------------
+#
+# torch's lp_pool is y = pow(sign(a)·relu(|a|)·K, 1/p) with a = avg_pool(x^p), and its autograd
+# steps back through each of those nodes with torch's own formulas (pow_backward: g·(e·b^(e−1)),
+# relu: g where the output > 0, abs: g·sign). Doing the same, with torch's special-cased powers,
+# gives its values at the edges too: 0 for a window whose power sum is 0, NaN for x < 0 under a
+# fractional p.
+
+
+def torch_sign(values: np.ndarray) -> np.ndarray:
+    """torch.sign: 1, -1, or +0 (for ±0 and for NaN, which numpy's sign keeps), without branches."""
+    signs = np.greater(values, 0).astype(values.dtype)
+    np.subtract(signs, np.less(values, 0), out=signs)
+    return signs
+
+
+def torch_pow(base: np.ndarray, exponent) -> np.ndarray:
+    """``torch.pow(base, exponent)`` for a Python number, with torch's special cases (each a
+    different, exactly rounded, computation: ``x**0.5`` is ``sqrt``, ``x**2`` is ``x*x``); ``x**0``
+    is 1 even for NaN, and ``x**1`` is ``base`` itself, which callers must not write to."""
+    dtype = base.dtype.type
+    exponent = float(exponent)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if exponent == 0:
+            return np.ones_like(base)
+        if exponent == 1:
+            return base
+        if exponent == 0.5:
+            return np.sqrt(base)
+        if exponent == -0.5:
+            return np.divide(dtype(1), np.sqrt(base))
+        if exponent == -1:
+            return np.divide(dtype(1), base)
+        if exponent == 2:
+            return base * base
+        if exponent == 3:
+            return base * base * base
+        if exponent == -2:
+            return np.divide(dtype(1), base * base)
+        return np.power(base, dtype(exponent))
+
+
+def pow_backward(grad: np.ndarray, base: np.ndarray, exponent) -> np.ndarray:
+    """torch's ``pow_backward``: ``grad · (exponent · base^(exponent − 1))``, in that order."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        factor = np.multiply(base.dtype.type(exponent), torch_pow(base, exponent - 1))
+        return np.multiply(grad, factor, out=factor)
+
+
+def lp_through_windows(upstream: np.ndarray, averaged: np.ndarray, norm_type, kernel: int) -> np.ndarray:
+    """From ``grad_output`` back to the gradient of ``a = avg_pool(x^p)`` (``averaged``, overwritten)."""
+    dtype = averaged.dtype.type
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        signs = torch_sign(averaged)
+        rectified = np.abs(averaged, out=averaged)  # relu(|a|) = |a|, NaN kept
+        scaled = np.multiply(signs, rectified)
+        np.multiply(scaled, dtype(kernel), out=scaled)  # y = pow(scaled, 1/p)
+        through = pow_backward(upstream, scaled, 1.0 / norm_type)
+        np.multiply(through, dtype(kernel), out=through)  # .mul(K)
+        np.multiply(through, signs, out=through)  # sign(a)·relu(|a|): the sign factor's own gradient is 0
+        passes = np.logical_not(np.less_equal(rectified, 0))  # threshold_backward: 0 where relu's output <= 0
+        bits = _as_bits(through)
+        np.bitwise_and(bits, np.negative(passes.view(np.int8)), out=bits)
+        np.multiply(through, signs, out=through)  # abs: g·sign(a)
+        np.add(through, dtype(0), out=through)  # + the zero gradient arriving through sign(a)
+    return through
 
 
 # --- fast paths over strided views (sliding windows only) ------------------------------------
@@ -249,8 +337,14 @@ def _max_job_steps(batch, steps, upstream, out, keep):
         gradient = target
 
 
-def _row_parts(batch: np.ndarray, steps: list[_Step], upstream: np.ndarray, out: np.ndarray):
-    """Two independent halves of a job: ``(batch, steps, upstream, out, keep)`` each.
+def _part(outputs, index):
+    """``outputs`` (an output-shaped array, or a tuple of them) at ``index``."""
+    return tuple(array[index] for array in outputs) if isinstance(outputs, tuple) else outputs[index]
+
+
+def _row_parts(batch: np.ndarray, steps: list[_Step], upstream, out: np.ndarray):
+    """Two independent halves of a job: ``(batch, steps, upstream, out, keep)`` each (``upstream``:
+    an output-shaped array, or a tuple of them).
 
     Planes split evenly when there are at least 4 of them. Otherwise the first spatial axis
     splits at its middle row: each half takes the windows that touch its rows (those across
@@ -264,7 +358,7 @@ def _row_parts(batch: np.ndarray, steps: list[_Step], upstream: np.ndarray, out:
         parts = []
         for part in (slice(0, middle), slice(middle, None)):
             index = (part,) if dim == 0 else (everything, part)
-            parts.append((batch[index], steps, upstream[index], out[index], slice(0, steps[0].size)))
+            parts.append((batch[index], steps, _part(upstream, index), out[index], slice(0, steps[0].size)))
         return parts
     first = steps[0]
     middle = _middle(first)
@@ -284,7 +378,8 @@ def _row_parts(batch: np.ndarray, steps: list[_Step], upstream: np.ndarray, out:
         r0, r1 = min(r0, low), max(r1, high)
         part_step = _Step(first.kernel, first.stride, first.dilation, first.origin + o_lo * first.stride - r0,
                           r1 - r0, o_hi - o_lo)  # fmt: skip
-        parts.append((batch[:, :, r0:r1], [part_step] + steps[1:], upstream[:, :, o_lo:o_hi], out[:, :, low:high],
+        windows_here = _part(upstream, (everything, everything, slice(o_lo, o_hi)))
+        parts.append((batch[:, :, r0:r1], [part_step] + steps[1:], windows_here, out[:, :, low:high],
                       slice(low - r0, high - r0)))  # fmt: skip
     return parts
 
@@ -298,15 +393,21 @@ def _middle(step: _Step) -> int | None:
     return aligned if 0 < aligned < step.size else middle
 
 
-def _run_parts(job, batch, steps, upstream, out) -> None:
+def _zero_rows(batch, rows: slice, out) -> None:
+    out.fill(0)
+
+
+def _run_parts(job, batch, steps, upstream, out, untouched=_zero_rows) -> None:
+    """``job`` on two halves at once (see :func:`_row_parts`), or whole if small; rows of a half
+    that no window touches get ``untouched(batch, rows, out_rows)`` (zeros by default)."""
     parts = _row_parts(batch, steps, upstream, out) if batch.size >= PARALLEL_MIN_OUTPUTS else None
     if parts is None:
         job(batch, steps, upstream, out, slice(0, steps[0].size))
         return
     middle = _middle(steps[0]) or 0
-    for part, rows in zip(parts, ((0, middle), (middle, steps[0].size)), strict=True):
-        if part is None:  # rows no window touches
-            out[:, :, rows[0] : rows[1]] = 0
+    for part, (low, high) in zip(parts, ((0, middle), (middle, steps[0].size)), strict=True):
+        if part is None:
+            untouched(batch, slice(low, high), out[:, :, low:high])
     first, second = parts
     pending = _executor().submit(job, *second) if second is not None else None
     try:
@@ -385,6 +486,40 @@ def _spread_job(_, steps, delta, out, keep):
                                  delta.dtype)  # fmt: skip
             _spread_axis(gradient, k, step, target)
             gradient = target
+
+
+def _lp_job(norm_type, batch, steps, outputs, out, keep):
+    """Rows ``keep`` of an lp pool's gradient: this part's x^p, window sums, chain of nodes, spread."""
+    upstream, divisor = outputs
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        powered = torch_pow(batch, norm_type)
+        averaged = _buffer("lp average", upstream.shape, batch.dtype)
+        _sum_kernel(powered, steps, averaged)
+        np.divide(averaged, divisor, out=averaged)
+        through_average = lp_through_windows(upstream, averaged, norm_type, product(step.kernel for step in steps))
+        np.divide(through_average, divisor, out=through_average)
+        _spread_job(None, steps, through_average, out, keep)
+        kept = batch[:, :, keep]
+        factor = torch_pow(kept, norm_type - 1)  # may be `kept` itself (p = 2): never written to
+        factor = np.multiply(batch.dtype.type(norm_type), factor, out=None if factor is kept else factor)
+        np.multiply(out, factor, out=out)  # pow_backward(g, x, p) = g·(p·x^(p−1))
+
+
+def lp_sliding_input(batch, windows, upstream, norm_type, divisor) -> np.ndarray:
+    """Gradient of an lp pool (finite ``norm_type``): :func:`lp_input_definition` in two halves on
+    two threads, each running the whole chain for its rows."""
+    out = np.empty(batch.shape, dtype=batch.dtype)
+    if out.size == 0 or upstream.size == 0:
+        out.fill(0)
+        return out
+    divisor = np.broadcast_to(np.asarray(divisor, dtype=batch.dtype), upstream.shape)
+
+    def untouched(batch, rows, out_rows):  # 0 · (p·x^(p−1)): NaN where that factor is (x < 0, fractional p)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            out_rows[...] = pow_backward(np.zeros_like(out_rows), batch[:, :, rows], norm_type)
+
+    _run_parts(partial(_lp_job, norm_type), batch, _steps(windows), (upstream, divisor), out, untouched)
+    return out
 
 
 def spread_sliding(input_shape: tuple[int, ...], windows: Windows, delta: np.ndarray) -> np.ndarray:

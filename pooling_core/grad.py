@@ -344,46 +344,6 @@ def avg_pool3d_input(
 # --- power-average (Lp) pooling ------------------------------------------------------------
 
 
-def _sign(values):
-    """torch.sign: -1, 0 or 1, and 0 for NaN (numpy's sign keeps NaN)."""
-    signs = np.sign(values)
-    signs[np.isnan(signs)] = 0
-    return signs + 0  # and +0 for a zero of either sign, as torch's
-
-
-def _pow(base, exponent):
-    """``torch.pow(base, exponent)`` for a float array and a Python number, with torch's special
-    cases (each a different, exactly rounded, computation: ``x**0.5`` is ``sqrt``, ``x**2`` is
-    ``x*x``; ``x**0`` is 1 even for NaN, ``x**1`` the base itself: callers must not write to it)."""
-    dtype = base.dtype.type
-    exponent = float(exponent)
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if exponent == 0:
-            return np.ones_like(base)
-        if exponent == 1:
-            return base
-        if exponent == 0.5:
-            return np.sqrt(base)
-        if exponent == -0.5:
-            return dtype(1) / np.sqrt(base)
-        if exponent == -1:
-            return dtype(1) / base
-        if exponent == 2:
-            return base * base
-        if exponent == 3:
-            return base * base * base
-        if exponent == -2:
-            return dtype(1) / (base * base)
-        return base ** dtype(exponent)
-
-
-def _pow_backward(grad, base, exponent):
-    """torch's ``pow_backward``: ``grad · (exponent · base^(exponent − 1))``, in that order."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        factor = np.multiply(base.dtype.type(exponent), _pow(base, exponent - 1))
-        return np.multiply(grad, factor, out=factor)
-
-
 def _lp_pool_input(fn, ndim, input, grad_output, norm_type, kernel_size, stride, ceil_mode):
     if isinstance(input, np.ndarray) and input.dtype.kind in "biu":
         _float_input(fn, input, ndim)
@@ -398,28 +358,12 @@ def _lp_pool_input(fn, ndim, input, grad_output, norm_type, kernel_size, stride,
         else:
             through_abs = -kernels.max_sliding_input(-np.abs(batch), windows, -upstream)
         with np.errstate(invalid="ignore"):  # inf · 0 = NaN, as in torch
-            return _unbatch(through_abs * _sign(batch), batched)
-    powered = _pow(batch, norm_type)
-    powered_batch, _, windows, divisor = functional._avg_setup(
-        fn, ndim, powered, kernel_size, stride, 0, ceil_mode, True, None, dtypes=_args.FLOAT_DTYPES
-    )
+            return _unbatch(through_abs * kernels.torch_sign(batch), batched)
+    batch, batched, windows, divisor = functional._avg_setup(
+        fn, ndim, input, kernel_size, stride, 0, ceil_mode, True, None, dtypes=_args.FLOAT_DTYPES
+    )  # the forward's average of x^p: its rules, and its divisor (partial windows of ceil mode)
     upstream = _upstream(fn, grad_output, batch, batched, windows.output_shape)
-    dtype = batch.dtype.type
-    kernel = dtype(product(axis.kernel_size for axis in windows.axes))
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        # the forward, step by step as torch's lp_pool writes it
-        averaged = functional.divide(functional.sum_strided(powered_batch, windows), np.asarray(divisor, np.int64))
-        signs = _sign(averaged)
-        rectified = np.abs(averaged)  # relu(|a|) = |a|, NaN kept
-        scaled = signs * rectified * kernel
-        # and back, one node at a time: pow(·, 1/p), mul(K), sign(a)·relu(|a|), avg_pool, pow(x, p)
-        through_root = _pow_backward(upstream, scaled, 1.0 / norm_type)
-        through_scale = through_root * kernel
-        through_product = through_scale * signs  # the sign factor's own gradient is zero
-        through_relu = np.where(rectified <= 0, dtype(0), through_product)  # threshold_backward
-        through_abs = through_relu * signs + dtype(0)  # + the zero gradient arriving through sign(a)
-    through_avg = _spread(batch, windows, through_abs, divisor)
-    return _unbatch(_pow_backward(through_avg, batch, norm_type), batched)
+    return _unbatch(kernels.lp_sliding_input(batch, windows, upstream, norm_type, divisor), batched)
 
 
 def lp_pool1d_input(input, grad_output, norm_type, kernel_size, stride=None, ceil_mode=False):

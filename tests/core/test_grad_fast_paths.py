@@ -18,7 +18,7 @@ import pytest
 from pooling_core import _grad_kernels as kernels
 from pooling_core import reference
 from pooling_core.geometry import adaptive_windows, output_size, sliding_windows
-from tests.core.inputs import make_input
+from tests.core.inputs import POWERS_OF_TWO, make_input
 
 LEADS = ((1, 1), (2, 3), (1, 2), (5, 1), (1, 3), (0, 2))
 
@@ -136,3 +136,38 @@ def test_gather_fast_path_equals_definition(split):
         upstream = rng.standard_normal(lead + (plane,)).astype(np.float32)
         indices = rng.integers(0, plane, size=lead + (count,))
         _same_bits(kernels.gather_planes(upstream, indices), kernels.gather_definition(upstream, indices), lead)
+
+
+@pytest.mark.parametrize("ndim", [1, 2, 3])
+def test_lp_fast_path_equals_definition(ndim, split):
+    """The whole chain per half (x^p, window sums, torch's nodes, spread, p·x^(p−1)) against the
+    definition: within a few ulp (its sums go in another order), NaN where it has NaN."""
+    rng = np.random.default_rng(50 + ndim)
+    count = 0
+    for case, (spatial, k, s, _, _), ceil in sliding_cases(ndim, 500 if ndim < 3 else 300, 20 + ndim, dilation=False):
+        if any(output_size(L, kk, ss, 0, 1, ceil) <= 0 for L, kk, ss in zip(spatial, k, s, strict=True)):
+            continue  # lp pools have no padding
+        windows = sliding_windows(spatial, k, s, (0,) * ndim, (1,) * ndim, ceil)
+        p = (1, 2, 3, 0.5, 1.5, -1, 2.0)[case % 7]
+        lead = LEADS[case % len(LEADS)]
+        # powers and window sums exact (small integers; powers of two for p = -1), so only the gradient's
+        # own sums, in their different orders, differ
+        values = POWERS_OF_TWO if p == -1 else np.arange(-3, 4)
+        x = make_input(rng, lead + spatial, (np.float32, np.float64)[case % 2], values=values)
+        g = rng.standard_normal(lead + windows.output_shape).astype(x.dtype)
+        divisor = windows.divisor(True, None)
+        before = x.copy()
+        ours = kernels.lp_sliding_input(x, windows, g, p, divisor)
+        theirs = kernels.lp_input_definition(x, windows, g, p, divisor)
+        assert np.array_equal(x, before), "the fast path wrote to its input"
+        # summed in another order, the result is within a few ulp of the sum of its terms' sizes
+        with np.errstate(all="ignore"):
+            averaged = kernels.sum_gather(kernels.torch_pow(x, p), windows) / divisor.astype(x.dtype)
+            through = kernels.lp_through_windows(g, averaged, p, int(np.prod(k))) / divisor.astype(x.dtype)
+            factor = np.abs(x.dtype.type(p) * kernels.torch_pow(x, p - 1))
+            bound = kernels.spread_definition(x.shape, windows, np.abs(through)) * factor
+            error = np.abs(ours.astype(np.float64) - theirs)
+        near = (error <= 16 * np.finfo(x.dtype).eps * bound) | (np.isnan(ours) & np.isnan(theirs)) | (ours == theirs)
+        assert near.all(), (spatial, k, s, ceil, p, lead, x.dtype, ours[~near][:3], theirs[~near][:3])
+        count += 1
+    assert count > 100

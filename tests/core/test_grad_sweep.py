@@ -276,6 +276,17 @@ def test_gradient_grid_matches_torch(family):
     assert count > 0
 
 
+@pytest.mark.parametrize("family", sorted(set(CASE_FAMILIES) - {"invalid"}))
+def test_gradient_grid_split_in_two_matches_torch(family, monkeypatch):
+    """Every fourth case again, with the fast paths forced to split the work in two halves on two
+    threads (by planes, or by rows with the windows that cross the middle in both)."""
+    from pooling_core import _grad_kernels  # noqa: PLC0415
+
+    monkeypatch.setattr(_grad_kernels, "PARALLEL_MIN_OUTPUTS", 1)
+    for name, x, g, args, kwargs in itertools.islice(CASE_FAMILIES[family](), 0, None, 4):
+        assert_grad_matches_torch(name, x, g, *args, **kwargs)
+
+
 def test_invalid_gradient_calls_are_really_invalid():
     """The gradient's own invalid calls are rejected by torch and by ours (not vacuous)."""
     cases = [case for case in invalid_cases() if getattr(case[1], "shape", None) == (2, 3, 6)]
