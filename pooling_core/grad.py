@@ -39,7 +39,7 @@ import numbers
 
 import numpy as np
 
-from . import _args, functional
+from . import _args, functional, geometry
 from . import _grad_kernels as kernels
 from .geometry import product
 
@@ -466,6 +466,14 @@ def _adaptive_max_input(fn, ndim, input, grad_output, output_size, return_indice
     batch, batched, windows = functional._adaptive_setup(fn, ndim, input, output_size)
     _nonempty_output(fn, windows)
     upstream = _upstream(fn, grad_output, batch, batched, windows.output_shape)
+    if all(axis.input_size % axis.output_size == 0 for axis in windows.axes):
+        # equal bins side by side are sliding windows (kernel = stride = L_in / L_out)
+        widths = tuple(axis.input_size // axis.output_size for axis in windows.axes)
+        tiles = geometry.sliding_windows(batch.shape[2:], widths, widths, (0,) * ndim, (1,) * ndim, False)
+        return _unbatch(kernels.max_sliding_input(batch, tiles, upstream), batched)
+    if all(axis.output_size <= axis.input_size for axis in windows.axes):  # bins start at distinct cells
+        specs = [kernels.ExplicitAxis.adaptive(axis) for axis in windows.axes]
+        return _unbatch(kernels.max_explicit_input(batch, specs, upstream), batched)
     return _unbatch(kernels.max_input_definition(batch, windows, upstream), batched)
 
 
@@ -659,11 +667,26 @@ def _fractional_input(fn, ndim, input, grad_output, kernel_size, output_size, ou
             "_random_samples, or the int seed it was given as generator (a fresh or stateful generator "
             "would draw other windows)"
         )
-    _, indices = functional._fractional(fn, ndim, input, kernel_size, output_size, output_ratio, True, samples,
-                                        generator)  # fmt: skip
-    upstream = _upstream(fn, grad_output, batch, batched, indices.shape[input.ndim - ndim :])
-    grad = kernels.scatter_add_definition(batch.shape, indices if batched else indices[None], upstream)
-    return _unbatch(grad, batched)
+    batch, batched, kernel_size, output_size, samples = functional._fractional_plan(
+        fn, ndim, input, kernel_size, output_size, output_ratio, samples, generator
+    )  # the forward's rules, and its samples (drawn from the seed as the forward draws them)
+    upstream = _upstream(fn, grad_output, batch, batched, output_size)
+    planes = samples[: batch.shape[0]]  # (N, C, ndim): one sample per plane and axis
+    starts = [
+        geometry.fractional_starts(planes[..., _args.FRACTIONAL_SAMPLE_AXIS[ndim][i]], size, out, k)
+        for i, (size, out, k) in enumerate(zip(batch.shape[2:], output_size, kernel_size, strict=True))
+    ]  # (N, C, O) per axis: every plane's windows, from the geometry, at once
+    if any(np.any(np.diff(axis_starts, axis=-1) <= 0) for axis_starts in starts):
+        # float rounding can start two windows at one cell (u near 1): the definition handles that
+        _, indices = functional._fractional(fn, ndim, input, kernel_size, output_size, output_ratio, True, samples,
+                                            generator)  # fmt: skip
+        grad = kernels.scatter_add_definition(batch.shape, indices if batched else indices[None], upstream)
+        return _unbatch(grad, batched)
+    specs = [
+        kernels.ExplicitAxis.fractional(axis_starts, size, k)
+        for axis_starts, size, k in zip(starts, batch.shape[2:], kernel_size, strict=True)
+    ]
+    return _unbatch(kernels.max_explicit_input(batch, specs, upstream), batched)
 
 
 def fractional_max_pool2d_input(

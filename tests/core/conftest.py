@@ -24,22 +24,23 @@ def pytest_sessionfinish(session):
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # an xdist worker: hand the count to the controller
         workeroutput["torch_oracle_calls"] = Counter.calls
-        workeroutput["torch_gradient_calls"] = (GradCounter.calls, GradCounter.bit_exact)
+        workeroutput["torch_gradient_calls"] = (GradCounter.calls, GradCounter.compared, GradCounter.bit_exact)
 
 
 def pytest_testnodedown(node, error):
     output = getattr(node, "workeroutput", {})
     _worker_calls.append(output.get("torch_oracle_calls", 0))
-    _worker_gradients.append(tuple(output.get("torch_gradient_calls", (0, 0))))
+    _worker_gradients.append(tuple(output.get("torch_gradient_calls", (0, 0, 0))))
 
 
 def pytest_terminal_summary(terminalreporter):
     calls = Counter.calls + sum(_worker_calls)
     if calls:
         terminalreporter.write_line(f"core parity: {calls} calls compared against torch")
-    gradients = GradCounter.calls + sum(count for count, _ in _worker_gradients)
-    exact = GradCounter.bit_exact + sum(count for _, count in _worker_gradients)
-    if gradients:
+    counts = [(GradCounter.calls, GradCounter.compared, GradCounter.bit_exact), *_worker_gradients]
+    calls, compared, exact = (sum(column) for column in zip(*counts, strict=True))
+    if calls:
         terminalreporter.write_line(
-            f"core gradients: {gradients} backward calls compared against torch.autograd ({exact} of them bit for bit)"
+            f"core gradients: {calls} backward calls against torch.autograd: {compared} gradients compared "
+            f"({exact} of them bit for bit), {calls - compared} calls rejected by both"
         )

@@ -31,7 +31,8 @@ class GradCounter:
     """How many backward calls went through the oracle (the sweep reports it)."""
 
     calls = 0
-    bit_exact = 0
+    compared = 0  # both returned a gradient, and they were compared
+    bit_exact = 0  # ... of which bit for bit
     both_rejected = 0
 
 
@@ -108,6 +109,7 @@ def assert_grad_matches_torch(name, x, g, *args, exact=None, **kwargs):
     assert isinstance(ours, np.ndarray), f"ours returned {type(ours).__name__}: {what}"
     assert ours.shape == theirs.shape, f"shape {ours.shape} vs torch {theirs.shape}: {what}"
     assert ours.dtype == theirs.dtype, f"dtype {ours.dtype} vs torch {theirs.dtype}: {what}"
+    GradCounter.compared += 1
     if exact is None:
         exact = name in MAX_TYPE and _integer_valued(g)
     if exact:

@@ -171,3 +171,56 @@ def test_lp_fast_path_equals_definition(ndim, split):
         assert near.all(), (spatial, k, s, ceil, p, lead, x.dtype, ours[~near][:3], theirs[~near][:3])
         count += 1
     assert count > 100
+
+
+@pytest.mark.parametrize("ndim", [1, 2, 3])
+def test_adaptive_max_explicit_windows_equal_definition(ndim):
+    """Bins that overlap (sizes that don't divide), read through index arrays, bit for bit."""
+    rng = np.random.default_rng(60 + ndim)
+    count = 0
+    for case in range(300):
+        spatial = tuple(int(v) for v in rng.integers(2, 12, ndim))
+        sizes = tuple(int(rng.integers(1, length + 1)) for length in spatial)  # O ≤ L: distinct bin starts
+        windows = adaptive_windows(spatial, sizes)
+        lead = LEADS[case % (len(LEADS) - 1)]
+        x = make_input(rng, lead + spatial, (np.float32, np.float64)[case % 2])
+        g = _integer_upstream(rng, lead + windows.output_shape, x.dtype, case)
+        specs = [kernels.ExplicitAxis.adaptive(axis) for axis in windows.axes]
+        _same_bits(
+            kernels.max_explicit_input(x, specs, g), kernels.max_input_definition(x, windows, g), (spatial, sizes)
+        )
+        count += 1
+    assert count == 300
+
+
+@pytest.mark.parametrize("ndim", [2, 3])
+def test_fractional_explicit_windows_equal_definition(ndim):
+    """Each plane's own windows, every plane at once, against the forward's indices scattered."""
+    from pooling_core import functional  # noqa: PLC0415
+    from pooling_core._args import FRACTIONAL_SAMPLE_AXIS  # noqa: PLC0415
+    from pooling_core.geometry import fractional_starts  # noqa: PLC0415
+
+    rng = np.random.default_rng(70 + ndim)
+    count = 0
+    for case in range(200):
+        spatial = tuple(int(v) for v in rng.integers(2, 10, ndim))
+        kernel = tuple(int(rng.integers(1, length + 1)) for length in spatial)
+        sizes = tuple(int(rng.integers(1, length - k + 2)) for length, k in zip(spatial, kernel, strict=True))
+        if ndim == 3 and any(o + k - 1 >= length for o, k, length in zip(sizes, kernel, spatial, strict=True)):
+            continue
+        lead = LEADS[case % (len(LEADS) - 1)]
+        dtype = (np.float32, np.float64)[case % 2]
+        x = make_input(rng, lead + spatial, dtype)
+        samples = rng.random(lead + (ndim,)).astype(dtype)
+        starts = [fractional_starts(samples[..., FRACTIONAL_SAMPLE_AXIS[ndim][i]], spatial[i], sizes[i], kernel[i])
+                  for i in range(ndim)]  # fmt: skip
+        if any(np.any(np.diff(s, axis=-1) <= 0) for s in starts):
+            continue  # (the public function takes the definition's path then)
+        g = _integer_upstream(rng, lead + sizes, dtype, case)
+        _, indices = getattr(functional, f"fractional_max_pool{ndim}d")(x, kernel, sizes, return_indices=True,
+                                                                        _random_samples=samples)  # fmt: skip
+        specs = [kernels.ExplicitAxis.fractional(s, spatial[i], kernel[i]) for i, s in enumerate(starts)]
+        _same_bits(kernels.max_explicit_input(x, specs, g), kernels.scatter_add_definition(x.shape, indices, g),
+                   (spatial, kernel, sizes))  # fmt: skip
+        count += 1
+    assert count > (100 if ndim == 2 else 20)
