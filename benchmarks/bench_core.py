@@ -35,6 +35,8 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from backward_cases import run as run_backward  # noqa: E402 - the backward rows (pooling_core.grad)
+
 import pooling_core as pc  # noqa: E402
 
 CASES = [
@@ -160,7 +162,7 @@ def main() -> None:
         f"torch {torch.__version__}, {torch.get_num_threads()} threads, OMP_WAIT_POLICY="
         f"{os.environ['OMP_WAIT_POLICY']}; numpy {np.__version__}; {rounds} rounds, {BLOCK} calls per block"
     )
-    rows = run(rounds, args.case)
+    rows = run(rounds, args.case) + run_backward(rounds, args.case, BLOCK)
     if args.json:
         import json  # noqa: PLC0415
 

@@ -22,6 +22,7 @@ from ._kernels import (
     sum_gather,
     sum_strided,
 )
+from .geometry import product
 
 __all__ = [
     "max_pool1d", "max_pool2d", "max_pool3d",
@@ -133,11 +134,16 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 # --- average pooling ------------------------------------------------------------------------
 
 
-def _avg_pool(fn, ndim, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+def _avg_setup(fn, ndim, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override,
+               dtypes=_args.FLOAT_DTYPES + _args.INT64_ONLY):  # fmt: skip
+    """Validate an avg-pool call; return ``(batch, batched, windows, divisor)`` (the gradient shares it).
+
+    ``divisor`` is one int when every window shares it, else an ``(*O,)`` int64 array.
+    """
     ceil_mode = _args.as_flag(fn, "ceil_mode", ceil_mode)  # checked before the input, as torch does
     count_include_pad = _args.as_flag(fn, "count_include_pad", count_include_pad)
     divisor_override = _args.check_divisor(fn, divisor_override)
-    batch, batched = _args.as_input(fn, input, ndim, _args.FLOAT_DTYPES + _args.INT64_ONLY)
+    batch, batched = _args.as_input(fn, input, ndim, dtypes)
     spatial = batch.shape[2:]
     windows = _args.sliding_windows_for(fn, ndim, spatial, kernel_size, stride, padding, None, ceil_mode)
     kernel_size = tuple(axis.kernel_size for axis in windows.axes)
@@ -148,11 +154,17 @@ def _avg_pool(fn, ndim, input, kernel_size, stride, padding, ceil_mode, count_in
             f"{kernel_size} in some dim (avg_pool3d requires input ≥ kernel_size per dim, "
             "whatever the padding)"
         )
-    total = sum_strided(batch, windows)
     divisor = windows.uniform_divisor(count_include_pad, divisor_override)
     if divisor is None:
         divisor = windows.divisor(count_include_pad, divisor_override)
-    result = divide(total, np.asarray(divisor, dtype=np.int64))
+    return batch, batched, windows, divisor
+
+
+def _avg_pool(fn, ndim, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    batch, batched, windows, divisor = _avg_setup(
+        fn, ndim, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+    )
+    result = divide(sum_strided(batch, windows), np.asarray(divisor, dtype=np.int64))
     return _unbatch(result, batched)
 
 
@@ -235,11 +247,10 @@ def _in_terms_of(fn, inner, *args):
         raise
 
 
-def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
+def _lp_validate(fn, ndim, input, norm_type, kernel_size, dtypes=_args.FLOAT_DTYPES + _args.INT_DTYPES):
+    """The checks of an lp-pool call that its avg/max pool does not make; returns ``norm_type``."""
     norm_type = _args.check_norm_type(fn, norm_type)
-    _args.as_input(fn, input, ndim, _args.FLOAT_DTYPES + _args.INT_DTYPES)  # kind and rank
-    max_fn = {1: max_pool1d, 2: max_pool2d, 3: max_pool3d}[ndim]
-    avg_fn = {1: avg_pool1d, 2: avg_pool2d, 3: avg_pool3d}[ndim]
+    _args.as_input(fn, input, ndim, dtypes)  # kind and rank
     # torch unpacks exactly ndim kernel sizes in 2-D/3-D (so a 1-tuple is not broadcast) and,
     # for a finite norm_type, multiplies by a 1-D kernel_size itself (so it must be an int).
     if ndim > 1 and isinstance(kernel_size, (tuple, list)) and len(kernel_size) != ndim:
@@ -247,15 +258,13 @@ def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
             f"{fn}() kernel_size must be an int or a tuple of {ndim} ints, but got {len(kernel_size)} "
             f"values: {tuple(kernel_size)}"
         )
-    if norm_type == np.inf:
-        return _in_terms_of(fn, max_fn, np.abs(input), kernel_size, stride, 0, 1, ceil_mode)
-    if norm_type == -np.inf:
-        return -_in_terms_of(fn, max_fn, -np.abs(input), kernel_size, stride, 0, 1, ceil_mode)
+    if abs(norm_type) == np.inf:
+        return norm_type
     # torch's x.pow(p) keeps an integer dtype for an int p (avg_pool then takes only int64),
     # and makes float32 of any integer input for a float p.
     int_power = _args.is_int(norm_type)
-    dtypes = _args.FLOAT_DTYPES + (_args.INT64_ONLY if int_power else _args.INT_DTYPES)
-    _args.as_input(fn, input, ndim, dtypes)
+    allowed = _args.FLOAT_DTYPES + (_args.INT64_ONLY if int_power else _args.INT_DTYPES)
+    _args.as_input(fn, input, ndim, tuple(dtype for dtype in dtypes if dtype in allowed))
     if int_power and norm_type < 0 and np.issubdtype(input.dtype, np.integer):
         raise ValueError(
             f"{fn}() cannot raise integers to the negative power norm_type={norm_type} "
@@ -263,6 +272,17 @@ def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
         )
     if ndim == 1 and not _args.is_int(kernel_size):
         raise TypeError(f"{fn}() kernel_size must be an int, but got {kernel_size!r} ({type(kernel_size).__name__})")
+    return norm_type
+
+
+def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
+    norm_type = _lp_validate(fn, ndim, input, norm_type, kernel_size)
+    max_fn = {1: max_pool1d, 2: max_pool2d, 3: max_pool3d}[ndim]
+    avg_fn = {1: avg_pool1d, 2: avg_pool2d, 3: avg_pool3d}[ndim]
+    if norm_type == np.inf:
+        return _in_terms_of(fn, max_fn, np.abs(input), kernel_size, stride, 0, 1, ceil_mode)
+    if norm_type == -np.inf:
+        return -_in_terms_of(fn, max_fn, -np.abs(input), kernel_size, stride, 0, 1, ceil_mode)
     # torch: (sign(a)·relu(|a|) · K)^(1/p) with a = avg_pool(x^p); negatives stay negative.
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # NaN/inf as in torch
         if np.issubdtype(input.dtype, np.integer) and not _args.is_int(norm_type):
@@ -428,8 +448,9 @@ def adaptive_avg_pool3d(input, output_size):
 # --- fractional max pooling ---------------------------------------------------------------
 
 
-def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_indices, samples, generator):
-    return_indices = _args.as_dispatch_flag(return_indices)
+def _fractional_plan(fn, ndim, input, kernel_size, output_size, output_ratio, samples, generator):
+    """Validate a fractional call; return ``(batch, batched, kernel_size, output_size, samples)``
+    (the gradient shares it). Draws the samples when none are given."""
     batch, batched = _args.as_input(fn, input, ndim, empty_ok="first")
     spatial = batch.shape[2:]
     kernel_size, output_size = _args.fractional_output_size(fn, ndim, spatial, kernel_size, output_size, output_ratio)
@@ -446,6 +467,15 @@ def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_
             f"{fn}() _random_samples must have shape (N, C, {ndim}) = ({count}, {batch.shape[1]}, {ndim}), "
             f"but got {samples.shape}"
         )
+    return batch, batched, kernel_size, output_size, samples
+
+
+def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_indices, samples, generator):
+    return_indices = _args.as_dispatch_flag(return_indices)
+    batch, batched, kernel_size, output_size, samples = _fractional_plan(
+        fn, ndim, input, kernel_size, output_size, output_ratio, samples, generator
+    )
+    count, spatial = batch.shape[0], batch.shape[2:]
     values = np.empty(batch.shape[:2] + output_size, dtype=batch.dtype)
     indices = np.empty(batch.shape[:2] + output_size, dtype=np.int64)
     for n in range(count):
@@ -517,8 +547,13 @@ def fractional_max_pool3d(
 # --- max unpooling --------------------------------------------------------------------------
 
 
-def _max_unpool(fn, ndim, input, indices, kernel_size, stride, padding, output_size):
-    batch, batched = _args.as_input(fn, input, ndim, empty_ok="first")
+def _unpool_plan(fn, ndim, input, indices, kernel_size, stride, padding, output_size, dtypes=_args.FLOAT_DTYPES):
+    """Validate an unpool call; return ``(batch, batched, sizes, flat_indices)`` (the gradient shares it).
+
+    ``sizes`` is the output's spatial shape; ``flat_indices`` the ``(N, C, plane)`` checked indices, or
+    None when the output is empty (torch then never looks at them).
+    """
+    batch, batched = _args.as_input(fn, input, ndim, dtypes, empty_ok="first")
     if not isinstance(indices, np.ndarray) or indices.dtype != np.int64:
         raise TypeError(f"{fn}() indices must be an int64 numpy array (as returned by return_indices=True)")
     if indices.shape != input.shape:
@@ -550,18 +585,29 @@ def _max_unpool(fn, ndim, input, indices, kernel_size, stride, padding, output_s
         raise ValueError(f"{fn}() the unpooled output size {sizes} must be non-negative in every dim")
     plane = int(np.prod(sizes))
     if plane == 0:  # torch returns the empty output without looking at the indices
-        return np.zeros(input.shape[: input.ndim - ndim] + sizes, dtype=input.dtype)
-    flat_indices = (indices if batched else indices[None]).reshape(batch.shape[0], batch.shape[1], -1)
-    bad = (flat_indices < 0) | (flat_indices >= plane)
-    if bad.any():
+        return batch, batched, sizes, None
+    # the plane's size spelled out: -1 cannot be inferred when the batch is empty
+    flat_indices = (indices if batched else indices[None]).reshape(batch.shape[:2] + (product(batch.shape[2:]),))
+    # two reductions find out whether any index is bad; only then is the first bad one looked for
+    if flat_indices.size and (flat_indices.min() < 0 or flat_indices.max() >= plane):
+        bad = (flat_indices < 0) | (flat_indices >= plane)
         raise ValueError(
             f"{fn}() found an invalid max index {int(flat_indices[bad][0])}: the output planes have "
             f"size {'x'.join(map(str, sizes))} = {plane} cells"
         )
+    return batch, batched, sizes, flat_indices
+
+
+def _max_unpool(fn, ndim, input, indices, kernel_size, stride, padding, output_size):
+    batch, batched, sizes, flat_indices = _unpool_plan(fn, ndim, input, indices, kernel_size, stride, padding,
+                                                       output_size)  # fmt: skip
+    if flat_indices is None:
+        return np.zeros(input.shape[: input.ndim - ndim] + sizes, dtype=input.dtype)
+    plane = int(np.prod(sizes))
     out = np.zeros(batch.shape[:2] + (plane,), dtype=batch.dtype)
     rows = np.arange(batch.shape[0])[:, None, None]
     channels = np.arange(batch.shape[1])[None, :, None]
-    out[rows, channels, flat_indices] = batch.reshape(batch.shape[0], batch.shape[1], -1)
+    out[rows, channels, flat_indices] = batch.reshape(flat_indices.shape)
     return _unbatch(out.reshape(batch.shape[:2] + sizes), batched)
 
 

@@ -25,7 +25,7 @@ def _modules_after(code: str) -> set[str]:
 
 def test_import_pulls_in_neither_torch_nor_streamlit():
     modules = _modules_after(
-        "import pooling_core, pooling_core.functional, pooling_core.geometry, pooling_core.reference"
+        "import pooling_core, pooling_core.functional, pooling_core.geometry, pooling_core.reference, pooling_core.grad"
     )
     assert "pooling_core" in modules  # the probe really imported it
     assert not {m for m in modules if m == "torch" or m.startswith("torch.")}
@@ -33,7 +33,7 @@ def test_import_pulls_in_neither_torch_nor_streamlit():
 
 
 def test_pooling_still_pulls_in_no_torch():
-    """Running every kind of pool (not just importing) stays torch-free too."""
+    """Running every kind of pool and of gradient (not just importing) stays torch-free too."""
     code = (
         "import numpy as np, pooling_core as pc\n"
         "x = np.arange(16.0).reshape(1, 4, 4)\n"
@@ -41,6 +41,13 @@ def test_pooling_still_pulls_in_no_torch():
         "pc.adaptive_max_pool2d(x, 3); pc.adaptive_avg_pool2d(x, 3)\n"
         "pc.fractional_max_pool2d(x, 2, output_size=2, generator=0)\n"
         "pc.max_unpool2d(*pc.max_pool2d(x, 2, return_indices=True), 2)\n"
+        "from pooling_core import grad\n"
+        "g = np.ones((1, 2, 2))\n"
+        "grad.max_pool2d_input(x, g, 2); grad.avg_pool2d_input(x, g, 2); grad.lp_pool2d_input(x, g, 2, 2)\n"
+        "grad.adaptive_max_pool2d_input(x, g, 2); grad.adaptive_avg_pool2d_input(x, g, 2)\n"
+        "grad.fractional_max_pool2d_input(x, g, 2, output_size=2, generator=0)\n"
+        "grad.max_unpool2d_input(*pc.max_pool2d(x, 2, return_indices=True)[:1], np.ones((1, 4, 4)),\n"
+        "                        pc.max_pool2d(x, 2, return_indices=True)[1], 2)\n"
     )
     modules = _modules_after(code)
     assert not {m for m in modules if m == "torch" or m.startswith("torch.")}
