@@ -487,6 +487,22 @@ class Windows:
         names = names or {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}[len(self.axes)]
         return [axis.formula(name) for axis, name in zip(self.axes, names, strict=True)]
 
+    def as_sliding(self) -> Windows | None:
+        """The same windows as sliding ones, when every adaptive axis has equal bins side by side
+        (``L_in`` a multiple of ``L_out``: kernel = stride = ``L_in / L_out``), else None.
+
+        >>> adaptive_windows((6, 4), (3, 2)).as_sliding().axes[0].kernel_size
+        2
+        >>> adaptive_windows((5,), (2,)).as_sliding() is None
+        True
+        """
+        if not all(axis.kind == "adaptive" and axis.output_size and axis.input_size % axis.output_size == 0
+                   for axis in self.axes):  # fmt: skip
+            return None
+        widths = tuple(axis.input_size // axis.output_size for axis in self.axes)
+        count = len(self.axes)
+        return sliding_windows(self.input_shape, widths, widths, (0,) * count, (1,) * count, False)
+
     def dropped_windows(self) -> list[list[tuple[int, ...]]]:
         """The windows ceil mode counts but torch drops, each as its list of tap positions.
 

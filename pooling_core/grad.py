@@ -466,10 +466,8 @@ def _adaptive_max_input(fn, ndim, input, grad_output, output_size, return_indice
     batch, batched, windows = functional._adaptive_setup(fn, ndim, input, output_size)
     _nonempty_output(fn, windows)
     upstream = _upstream(fn, grad_output, batch, batched, windows.output_shape)
-    if all(axis.input_size % axis.output_size == 0 for axis in windows.axes):
-        # equal bins side by side are sliding windows (kernel = stride = L_in / L_out)
-        widths = tuple(axis.input_size // axis.output_size for axis in windows.axes)
-        tiles = geometry.sliding_windows(batch.shape[2:], widths, widths, (0,) * ndim, (1,) * ndim, False)
+    tiles = windows.as_sliding()  # equal bins side by side: sliding windows, and their fast path
+    if tiles is not None:
         return _unbatch(kernels.max_sliding_input(batch, tiles, upstream), batched)
     if all(axis.output_size <= axis.input_size for axis in windows.axes):  # bins start at distinct cells
         specs = [kernels.ExplicitAxis.adaptive(axis) for axis in windows.axes]

@@ -17,7 +17,7 @@ _routing = threading.local()
 def app_pages() -> list:
     """``st.Page`` objects for :data:`ui.navigation.PAGES`, in the lecture's order.
 
-    One flat list: with sections, Streamlit's sidebar puts their headings as ``div``\ s inside
+    One flat list: with sections, Streamlit's sidebar puts their headings (``div`` elements) inside
     the navigation's ``ul``, which screen readers cannot read as a list (axe-core: "list",
     "listitem", serious). The home page shows the lecture's sections instead.
     """
