@@ -72,6 +72,7 @@ CONFUSIONS = (
 )
 PAGES = ("pool_1d", "pool_2d", "channels", "torch_api", "invariance")
 SIGNIFICANT_DIGITS = 3  # the pages write outputs with fmt: 3 significant digits
+FLOAT32_SLACK = 8 * float(np.finfo(np.float32).eps)  # torch's float32 sums may differ from ours by a few ulp
 COUNT = 3  # confusion questions per set, after the main one
 MAX_SHOWN_VALUES = 100  # a bigger input is not repeated in the prompt: the page shows it
 MAX_STEPS_EXPLAINED = 12  # the arithmetic of the first output cells, then "…"
@@ -98,6 +99,8 @@ class Question:
         confusion: the known confusion it aims at, one of :data:`CONFUSIONS`.
         options: the choices of a ``"choice"`` question, in the order to show them.
         target: what the cells of a ``"cells"`` question belong to: ``"y"`` or a plane ``"y[0, 1]"``.
+        focus: the part of ``y`` (as the page shows it) the question is about, for a figure to
+            highlight: an output cell ``(3,)``, ``(0, 1, 1, 2)``, a plane ``(0, 1)``, or ``()`` for all of it.
     """
 
     id: str
@@ -108,6 +111,7 @@ class Question:
     confusion: str
     options: tuple[str, ...] = ()
     target: str = "y"
+    focus: tuple[int, ...] = ()
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -183,7 +187,7 @@ def _as_cells(array: np.ndarray) -> tuple:
 def _input_text(plane: np.ndarray, name: str = "x") -> str:
     """The input, as the page writes it, for a prompt (or a pointer to the page when it is big)."""
     if plane.size > MAX_SHOWN_VALUES:
-        return f"the input `{name}` on the page (shape {tuple(plane.shape)})"
+        return f"`{name}` of shape {tuple(plane.shape)}, as on the page"
     if plane.ndim == 1:
         return f"`{name} = {_cells_text(_as_cells(plane))}`"
     rows = "\n".join(_cells_text(_as_cells(row)) for row in plane)
@@ -224,10 +228,15 @@ def same_number(guess: float, true: float) -> bool:
     """Whether ``guess`` is right for ``true`` as the page shows it (3 significant digits).
 
     A guess within half a unit of the third significant digit of ``true`` is right: ``1.33`` and
-    ``1.333`` for 4/3, not ``1.3``. NaN equals NaN, ∞ only ∞, and the sign of zero does not matter.
+    ``1.333`` for 4/3, not ``1.3``. A value on a rounding boundary accepts both roundings: float32
+    sums in another order (torch's) may land on either side of it, so ``−1.48`` and ``−1.47`` are
+    both right for a mean of ``−1.4749999``. NaN equals NaN, ∞ only ∞, and the sign of zero does
+    not matter.
 
     >>> same_number(1.33, 4 / 3), same_number(1.3, 4 / 3), same_number(-0.0, 0.0), same_number(math.nan, math.nan)
     (True, False, True, True)
+    >>> same_number(-1.48, -1.4749999), same_number(-1.47, -1.4749999)
+    (True, True)
     """
     guess, true = float(guess), float(true)
     if math.isnan(true) or math.isnan(guess):
@@ -237,7 +246,7 @@ def same_number(guess: float, true: float) -> bool:
     if math.isinf(true) or math.isinf(guess) or true == 0:
         return False
     unit = 10.0 ** (math.floor(math.log10(abs(true))) - (SIGNIFICANT_DIGITS - 1))
-    return abs(guess - true) <= unit / 2 * (1 + 1e-9)
+    return abs(guess - true) <= unit / 2 + FLOAT32_SLACK * abs(true)
 
 
 def _right_number(guess: float, answer) -> bool:
@@ -437,9 +446,13 @@ class _Pooled:
     def sliding(self) -> bool:
         return self.call.kind in ("max", "avg", "lp")
 
+    def index(self, plane: tuple[int, ...], cell: tuple[int, ...] = ()) -> tuple[int, ...]:
+        """Where a cell of a plane is in ``y`` as the page shows it: ``(o,)``, or ``(n, c, i, j)``."""
+        return tuple(int(i) for i in ((*plane, *cell) if self.names_planes else cell))
+
     def name(self, array: str, plane: tuple[int, ...], cell: tuple[int, ...] = ()) -> str:
         """``y[3]`` on the 1-D page, ``x[0, 1, 1, 2]`` on the Channels page; ``y[0, 1]`` for a plane."""
-        index = (*plane, *cell) if self.names_planes else tuple(cell)
+        index = self.index(plane, cell)
         return f"{array}[{', '.join(map(str, index))}]" if index else array
 
     def spatial_shape(self, windows: Windows) -> int | tuple[int, ...]:
@@ -565,6 +578,8 @@ def _output_cells(pooled: _Pooled, rng: np.random.Generator) -> Question:
     planes = pooled.planes
     plane = planes[int(rng.integers(len(planes)))]
     values = pooled.output[plane]
+    if values.size == 0:
+        return _empty_output(pooled)
     steps = pool_steps(pooled.call, pooled.batch[plane])
     target = pooled.name("y", plane)
     lines = [_axis_story(pooled, axis, name) for axis, name in zip(pooled.windows.axes, pooled.axis_names, strict=True)]
@@ -584,6 +599,22 @@ def _output_cells(pooled: _Pooled, rng: np.random.Generator) -> Question:
         explanation=_bullets(lines) + "\n\n" + "  \n".join(worked),
         confusion="windows",
         target=target,
+        focus=pooled.index(plane),
+    )
+
+
+def _empty_output(pooled: _Pooled) -> Question:
+    """An adaptive pool asked for 0 outputs along an axis: nothing to type per cell, so the shape."""
+    answer = tuple(int(size) for size in (pooled.output.shape if pooled.names_planes else pooled.output.shape[1:]))
+    return Question(
+        id=f"{pooled.page}:output_size:empty",
+        prompt=f"`y = {pooled.code}` on {pooled.input_words()}: what is the shape of `y`"
+        f"{'' if pooled.names_planes else ' (one plane)'}?",
+        kind="shape",
+        answer=answer,
+        explanation="an adaptive pool gives exactly the output size asked for: an output_size of 0 along an axis "
+        "gives an empty output, with no cells at all",
+        confusion="output_size",
     )
 
 
@@ -724,6 +755,7 @@ def _padding_value(pooled: _Pooled, rng: np.random.Generator) -> Question | None
         explanation=_bullets([why, example]),
         confusion="padding_value",
         options=PADDING_OPTIONS,
+        focus=pooled.index(plane, step.output_index),
     )
 
 
@@ -767,6 +799,7 @@ def _count_include_pad(pooled: _Pooled, rng: np.random.Generator) -> Question | 
         answer=int(divisors[cell]),
         explanation=_bullets(lines),
         confusion="count_include_pad",
+        focus=pooled.index(plane, cell),
     )
 
 
@@ -812,7 +845,8 @@ def _flat_indices(pooled: _Pooled, rng: np.random.Generator) -> Question | None:
     else:
         prompt = (f"`{call.with_arguments(return_indices=True).functional_code()}` also returns where each maximum "
                   f"was. Which index does it return for `{y_name}`?")  # fmt: skip
-    return Question(f"{pooled.page}:flat_indices:{y_name}", prompt, "number", index, _bullets(lines), "flat_indices")
+    return Question(f"{pooled.page}:flat_indices:{y_name}", prompt, "number", index, _bullets(lines), "flat_indices",
+                    focus=pooled.index(plane, cell))  # fmt: skip
 
 
 def _adaptive_bins(pooled: _Pooled, rng: np.random.Generator) -> Question | None:
@@ -829,7 +863,7 @@ def _adaptive_bins(pooled: _Pooled, rng: np.random.Generator) -> Question | None
              zip(pooled.windows.axes, pooled.axis_names, strict=True)]  # fmt: skip
     lines += _formulas(pooled.windows)
     spans = [(axis_name, int(axis.starts[o]), int(axis.ends[o]))
-             for axis, axis_name, o in zip(pooled.windows.axes, pooled.axis_names, strict=True)]  # fmt: skip
+             for axis, axis_name, o in zip(pooled.windows.axes, pooled.axis_names, cell, strict=True)]  # fmt: skip
     covers = " × ".join(f"{axis_name} in [{start}, {end})" for axis_name, start, end in spans)
     product = " × ".join(str(end - start) for _, start, end in spans)
     lines.append(f"{name} covers {covers}: {product + ' = ' if len(spans) > 1 else ''}{read} input cells")
@@ -840,6 +874,7 @@ def _adaptive_bins(pooled: _Pooled, rng: np.random.Generator) -> Question | None
         answer=read,
         explanation=_bullets(lines),
         confusion="adaptive_bins",
+        focus=pooled.index(pooled.planes[0], cell),
     )
 
 
@@ -880,6 +915,7 @@ def _channels_separate(pooled: _Pooled, rng: np.random.Generator) -> Question | 
         explanation=_bullets(lines),
         confusion="channels_separate",
         options=tuple(options),
+        focus=(int(n), int(c)),
     )
 
 
