@@ -317,19 +317,20 @@ def _normalised(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def _short(option: str) -> str:
-    """``"−∞ (minus infinity)"`` → ``"−∞"``: the part before a parenthesis is enough to type."""
-    return option.split(" (")[0]
+def _forms(option: str) -> set[str]:
+    """What a student may type for ``option``: all of it, or the part before `` (``, ``: `` or ``, ``
+    (``"−∞ (minus infinity)"`` → ``−∞``; ``"no, every output stays the same"`` → ``no``)."""
+    return {_normalised(option)} | {_normalised(option.split(mark)[0]) for mark in (" (", ": ", ", ")}
 
 
 def _check_choice(question: Question, text: str) -> Marking:
     typed = _normalised(text)
     picked = None
     for option in question.options:
-        if typed in (_normalised(option), _normalised(_short(option))):
+        if typed in _forms(option):
             picked = option
             break
-    numbers_are_options = any(re.fullmatch(r"-?\d+", _normalised(_short(o))) for o in question.options)
+    numbers_are_options = any(re.fullmatch(r"-?\d+", form) for o in question.options for form in _forms(o))
     if picked is None and not numbers_are_options and re.fullmatch(r"\d+", typed):
         number = int(typed)
         if 1 <= number <= len(question.options):
@@ -365,6 +366,9 @@ def _check_cells(question: Question, typed: str | Sequence[str]) -> Marking:
     two_d = bool(answer) and isinstance(answer[0], tuple)
     truth = [list(row) for row in answer] if two_d else [list(answer)]
     rows = _typed_rows(typed)
+    if not any(token not in ("", *EMPTY_CELL) for row in rows for token in row):
+        unmarked = tuple(tuple(None for _ in row) for row in truth)
+        return Marking(None, "Nothing typed yet.", unmarked if two_d else unmarked[0])
     if two_d and (len(rows) > 1 or len(truth) == 1):  # typed row by row
         aligned = rows[: len(truth)] + [[]] * max(len(truth) - len(rows), 0)
         leftover = [token for row in rows[len(truth) :] for token in row]
@@ -400,8 +404,6 @@ def _check_cells(question: Question, typed: str | Sequence[str]) -> Marking:
     typed_count = sum(1 for row in rows for token in row if token not in ("", *EMPTY_CELL))
     if not (wrong or missing or extra or empty or unreadable):
         return Marking(True, f"All {total} right." if total > 1 else "Right.", cells)
-    if typed_count == 0:
-        return Marking(None, "Nothing typed yet.", cells)
     parts = [f"Wrong: {_listed(wrong, 6)}."] if wrong else []
     if missing or extra:
         said = f"You typed {_plural(typed_count, 'value')}; the output has {_plural(total, 'cell')}"

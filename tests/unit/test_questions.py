@@ -105,7 +105,7 @@ def test_cells_left_open_are_not_marked():
         (True, None, True, True, True),
         "Left empty: y[1].",
     )
-    assert q.check(main_question(), "").message == "Nothing typed yet."
+    assert q.check(main_question(), "") == q.Marking(None, "Nothing typed yet.", (None,) * 5)
     assert q.check(main_question(), ["", "", "", "", ""]).right is None
 
 
@@ -164,6 +164,7 @@ def test_a_choice_is_its_text_or_its_number():
     question = q.Question("t", "?", "choice", q.PERMUTATION_OPTIONS[0], "…", "permutation", q.PERMUTATION_OPTIONS)
     assert q.check(question, q.PERMUTATION_OPTIONS[0]).right is True
     assert q.check(question, "1").right is True and q.check(question, "2").right is False
+    assert q.check(question, "No").right is True and q.check(question, "yes").right is False
     assert q.check(question, "3").right is None and "is not one of the options" in q.check(question, "3").message
 
 
@@ -194,6 +195,30 @@ def test_2d_answers_are_typed_in_rows():
     assert (long_row.right, long_row.extra) == (False, 1)
     assert q.check(question, "2 1 2; 1 1 0; 4").extra == 1
     assert q.check(question, "2 1 2; 1 2 0").message == "Wrong: y[0, 1, 1, 1]."
+
+
+def test_max_padding_is_minus_infinity_shown_on_a_negative_window():
+    x = np.array([-3.0, -1.0, -2.0, -5.0])
+    call = PoolCall("max_pool1d", {"kernel_size": 2, "padding": 1})
+    padding = next(qq for qq in q.questions_1d(call, x, 0, count=ALL) if qq.confusion == "padding_value")
+    assert padding.answer == "−∞ (minus infinity)" and q.check(padding, "-inf").right
+    assert "every real value there is negative, and the max is still" in padding.explanation
+    assert "not 0" in padding.explanation
+
+
+@pytest.mark.parametrize(("include", "divisor", "other"), [(True, 3, ("1.5", "4.5")), (False, 2, ("1", "3"))])
+def test_count_include_pad_on_torchs_documented_example(include, divisor, other):
+    """``avg_pool1d([1, 2, 3, 4, 5], 3, 2, padding=1, ceil_mode=True)`` is ``[1, 3, 3]``, or ``[1.5, 3, 4.5]``
+    without counting the padding: both edge windows hold one padding cell."""
+    call = PoolCall("avg_pool1d", {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True,
+                                   "count_include_pad": include})  # fmt: skip
+    x = np.arange(1.0, 6.0)
+    assert main_question(call, x).answer_text == ("1 3 3" if include else "1.5 3 4.5")
+    for seed in range(6):
+        question = next(qq for qq in q.questions_1d(call, x, seed, count=ALL) if qq.confusion == "count_include_pad")
+        assert question.answer == divisor and question.focus in ((0,), (2,))
+        assert "1 padding cell" in question.prompt
+        assert f"= {other[question.focus[0] // 2]}" in question.explanation
 
 
 def test_an_empty_output_asks_for_its_shape():
