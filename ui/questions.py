@@ -1032,7 +1032,8 @@ def questions_invariance(
     and :func:`ui.invariance.translate` compute on this grid, never what "should" happen.
 
     ``shuffle_seed`` is the seed of the shuffles the page shows (default ``seed``); ``shift``,
-    ``direction`` and ``fill`` are the page's translation settings.
+    ``direction`` and ``fill`` are the page's translation settings. A grid smaller than one cell
+    raises :mod:`ui.invariance`'s ``ValueError``.
     """
     seed = _checked_seed(seed)
     shuffle_seed = seed if shuffle_seed is None else _checked_seed(shuffle_seed)
