@@ -5,9 +5,9 @@ import streamlit as st
 
 from pooling_core import PoolCall
 from pooling_core.reference import torch_repr
-from ui import data
+from ui import data, questions
 from ui.figures.planes import planes_figure
-from ui.views import controls, lesson
+from ui.views import controls, lesson, quiz
 from ui.views.page import start
 
 page = start("channels")
@@ -44,20 +44,26 @@ except (ValueError, TypeError) as error:
     st.error(f"torch's rule: {error}", icon="✋")
     page.stop()
 
+asked = questions.questions_channels(call, x, quiz.seed()) if page.predicting else None
+hide = quiz.hidden(page, asked)  # predict mode: y, its shape and the planes' verdict wait for Reveal
 planes_area = st.container() if page.presenting else None  # on a slide the planes come first
 left, right = st.columns(2)
 left.markdown(f"**x** · shape `{tuple(x.shape)}`")
 left.code(torch_repr(x), language=None)
-right.markdown(f"**{call.functional_code()}** · shape `{tuple(y.shape)}`")
-right.code(torch_repr(y), language=None)
+right.markdown(f"**{call.functional_code()}** · shape `{'?' if hide else tuple(y.shape)}`")
+right.code("?  (predict it below, then Reveal)" if hide else torch_repr(y), language=None)
+if asked is not None:
+    quiz.panel(page, asked)
 
 alone = all(np.array_equal(call.run(x[n : n + 1, c : c + 1])[0, 0], y[n, c], equal_nan=True)
             for n in range(x.shape[0]) for c in range(x.shape[1]))  # fmt: skip
-if alone:
+if hide:
+    pass
+elif alone:
     st.success("Pooling each plane on its own gives exactly the same planes: channels and samples never mix.")
 else:
     st.error("A plane pooled alone differs from the same plane pooled in the tensor.")
-(planes_area or st).plotly_chart(planes_figure(x, y, page.palette, plane_height=150 if page.presenting else 210),
-                                 config={"displayModeBar": False}, key="planes", theme=None)  # fmt: skip
+shown = planes_figure(x, None if hide else y, page.palette, plane_height=150 if page.presenting else 210)
+(planes_area or st).plotly_chart(shown, config={"displayModeBar": False}, key="planes", theme=None)
 lesson.torch_badge(call, x)
 lesson.code_panel(call, x)

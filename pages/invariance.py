@@ -3,7 +3,8 @@ small shifts."""
 
 import streamlit as st
 
-from ui.views import invariance
+from ui import questions
+from ui.views import invariance, quiz
 from ui.views.page import start
 
 page = start("invariance")
@@ -21,13 +22,26 @@ page.show_notices(notice_area)
 k = settings.kernel_size
 grid = invariance.grid_of(settings)
 
+asked = None
+if page.predicting:
+    asked = questions.questions_invariance(grid, k, quiz.seed(), shuffle_seed=settings.seed, shift=settings.shift,
+                                           direction=settings.direction, fill=settings.fill)  # fmt: skip
+hide = quiz.hidden(page, asked)  # predict mode: which outputs change waits for Reveal
+
 st.header("1 · Permutation inside a cell")
-if not page.presenting:
+if hide:
+    st.markdown("Shuffle the values inside each cell, or across cells: which outputs change? Predict below.")
+elif not page.presenting:
     st.markdown(
         "Shuffle the values inside each cell: the maximum of a cell and its mean do not depend on where each value "
         "sits, so both outputs stay the same. Shuffle across cells and values change cells: the outputs change."
     )
-invariance.permutation_section(page, grid, k, settings.seed)
+invariance.permutation_section(page, grid, k, settings.seed, hide=hide)
+if asked is not None:
+    quiz.panel(page, asked)
+if hide:
+    st.info("The shifts, their outputs and the curves are shown once you press Reveal.", icon="🙈")
+    page.stop()
 
 st.header("2 · Translation")
 st.markdown(

@@ -12,6 +12,9 @@ page.intro(
     "the largest value of each window; **average pooling** keeps the mean. With `kernel_size=2` and the "
     "default stride (= kernel_size) the windows are non-overlapping blocks: the lecture's "
     "`1 4 -1 0 2 -2 1 3 3 1` becomes `4 0 2 3 3`.",
+    predicting_text="Pooling groups neighbouring activations into one “more meaningful” value. **Max pooling** keeps "
+    "the largest value of each window; **average pooling** keeps the mean. What does the lecture's "
+    "`1 4 -1 0 2 -2 1 3 3 1` become? Predict, then check.",
 )
 notice_area = st.container()
 x = inputs.sequence_input(page)

@@ -6,8 +6,8 @@ import streamlit as st
 from pooling_core import PoolCall
 from pooling_core.codegen import argument_order_note
 from pooling_core.reference import torch_module_call, torch_repr
-from ui import data
-from ui.views import controls, lesson
+from ui import data, questions
+from ui.views import controls, lesson, quiz
 from ui.views.page import start
 
 page = start("torch_api")
@@ -63,15 +63,22 @@ except (ValueError, TypeError) as error:
     st.error(f"torch would refuse this call: {error}", icon="✋")
     page.stop()
 values = result[0] if isinstance(result, tuple) else result
+asked = questions.questions_torch_api(call, x, quiz.seed()) if page.predicting else None
+hide = quiz.hidden(page, asked)  # predict mode: the shape and the values wait for Reveal
 
 st.subheader("Shapes")
-st.markdown(f"`input.shape = {tuple(x.shape)}` → `{call.functional_code()}.shape = {tuple(values.shape)}`")
-lesson.formula(call, x.shape)
+shape = "?" if hide else tuple(values.shape)
+st.markdown(f"`input.shape = {tuple(x.shape)}` → `{call.functional_code()}.shape = {shape}`")
+lesson.formula(call, x.shape, hide_result=hide)
+if asked is not None:
+    quiz.panel(page, asked)
 left, right = st.columns(2)
 left.markdown("**input**")
 left.code(torch_repr(x), language=None)
 right.markdown("**output**" + (" and indices" if isinstance(result, tuple) else ""))
-right.code("\n".join(torch_repr(part) for part in (result if isinstance(result, tuple) else (result,))), language=None)
+outputs = result if isinstance(result, tuple) else (result,)
+right.code("?  (predict it above, then Reveal)" if hide else "\n".join(torch_repr(part) for part in outputs),
+           language=None)  # fmt: skip
 
 st.subheader("nn.MaxPool2d: the same operation as a module")
 st.code(f"pool = {call.module_code()}\ny = pool(x)", language="python")

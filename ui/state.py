@@ -63,12 +63,18 @@ PRIVATE = {
     "upload": "the image uploader of the Images page",
     "image": "which image the Images page drew last (a new one resets the region)",
     "controls": "the row of controls in presentation mode",
+    "quiz": "predict mode's box of questions",
+    "guess": "predict mode: a student's answer (``guess:<question id>``, one per question)",
+    "check": "predict mode's Check button",
+    "reveal": "predict mode's Reveal button",
+    "checked": "predict mode: the question set last checked (its fingerprint)",
+    "revealed": "predict mode: the question set revealed (its fingerprint)",
 }
 
 
 def private_key(page: str, name: str) -> str:
-    """A session key of a page that is not in the URL (one of :data:`PRIVATE`)."""
-    if name not in PRIVATE:
+    """A session key of a page that is not in the URL (one of :data:`PRIVATE`, or ``<one>:<detail>``)."""
+    if name.split(":", 1)[0] not in PRIVATE:
         raise KeyError(f"{name!r} is not a declared private key; add it to ui.state.PRIVATE")
     return f"_{page}__{name}"
 

@@ -96,9 +96,16 @@ def _act(page: Page, rng: random.Random, control: dict) -> str:
                 continue
         else:
             raise AssertionError(f"the select box {field} did not open")
-        labels = options.all_inner_texts()
+        labels = [label for label in options.all_inner_texts() if label.strip()]
+        if not labels:  # the list closed again before it could be read
+            page.keyboard.press("Escape")
+            return f"select {field}: its list closed at once"
         label = rng.choice(labels)
-        act_and_settle(page, lambda: page.get_by_role("option", name=label, exact=True).first.click())
+        try:
+            act_and_settle(page, lambda: page.get_by_role("option", name=label, exact=True).first.click(timeout=5000))
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            return f"select {field}: its list closed before {label!r} was clicked"
         return f"select {field} → {label}"
     if kind == "stNumberInput":
         value = str(rng.choice([0, 1, 3, 7, 42, 9999]))

@@ -222,9 +222,11 @@ def window_figure(scene: Scene, step: int, palette: Palette, *, show_outputs: bo
         data.append(slot_layer(scene.outputs.shape, scene.output_x, OUTPUT_AXES, palette))
         data.append(value_layer(scene.outputs, scene.output_x, OUTPUT_AXES, scene, palette, out_font, "output", shown))
         data.append(nan_layer(scene.outputs, scene.output_x, OUTPUT_AXES, palette, out_font, shown))
-        shapes = window_marks(overlay, palette) + chosen_marks(overlay, palette) + dropped_marks(scene, palette)
+        # The picked cell is an answer too (predict mode hides it with the outputs).
+        picked = chosen_marks(overlay, palette) if show_outputs else []
+        shapes = window_marks(overlay, palette) + picked + dropped_marks(scene, palette)
         shapes.append(output_mark(overlay, scene, palette))
-        annotations += chosen_label(overlay, palette)
+        annotations += chosen_label(overlay, palette) if show_outputs else []
     data = [trace for trace in data if trace is not None]
     height = min(figure_height(scene, width_px), max_height_px)
     _style_axes(layout, scene, across, width_px - 40, height)

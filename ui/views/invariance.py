@@ -85,11 +85,15 @@ def _verdict(comparison: inv.Comparison, function: str, total: int) -> str:
     return f"{function} output: changed ❌ — {comparison.count} of {total} cells (outlined in red)"
 
 
-def permutation_section(page: Page, grid: np.ndarray, kernel_size: int, seed: int) -> inv.PermutationCheck:
+def permutation_section(page: Page, grid: np.ndarray, kernel_size: int, seed: int, *,
+                        hide: bool = False) -> inv.PermutationCheck:  # fmt: skip
+    """The three inputs, then (unless ``hide``: predict mode) whether each output changed."""
     check = _permutation(grid, kernel_size, seed)
     inputs, outputs = figures.permutation_figures(check, kernel_size, page.palette)
     st.plotly_chart(inputs, key="permutation_inputs", config=CHART_CONFIG, theme=None,
                     alt="The grid, shuffled inside each pooling cell, and shuffled across cells.")  # fmt: skip
+    if hide:
+        return check
     inside, across = st.columns(2)
     total = check.outputs["max"]["original"].size
     for column, name, heading in ((inside, "inside", "Shuffled inside each cell"),

@@ -18,10 +18,11 @@ import streamlit as st
 from pooling_core import PoolCall
 from pooling_core.animation import fmt
 from pooling_core.codegen import argument_order_note, tensor_code
-from ui import advice
+from ui import advice, questions
 from ui import scene as scenes
 from ui.figures.window import window_figure
 from ui.scene import Scene
+from ui.views import quiz
 from ui.views.page import Page, sync_url
 
 SPEEDS = {"0.5×": 1.2, "1×": 0.6, "2×": 0.3, "4×": 0.15}  # seconds per step
@@ -42,9 +43,16 @@ def numbers(label: str, values: np.ndarray) -> None:
     st.code(values_text(values), language=None, wrap_lines=True)
 
 
-def formula(call: PoolCall, shape: tuple[int, ...]) -> None:
-    """The output-size rule with this call's numbers, one line per axis (from the call's windows)."""
+def formula(call: PoolCall, shape: tuple[int, ...], *, hide_result: bool = False) -> None:
+    """The output-size rule with this call's numbers, one line per axis (from the call's windows);
+    ``hide_result`` leaves the result to predict (``= ?``)."""
     for line in call.windows(shape).formulas():
+        if hide_result:  # "L_out = ⌊…⌋ + 1 = 5 → 4 (…)" → "L_out = ⌊…⌋ + 1 = ?"; "W_out = 3 bins over …" → "W_out = ?"
+            line = (
+                line.split(" = ")[0] + " = ?"
+                if "bins over" in line
+                else line.split(" → ")[0].rsplit(" = ", 1)[0] + " = ?"
+            )
         st.markdown(f"`{line}`")
 
 
@@ -189,6 +197,14 @@ def code_panel(call: PoolCall, batch: np.ndarray) -> None:
         st.caption(note)
 
 
+def _questions(page: Page, call: PoolCall, plane: np.ndarray):
+    """Predict mode's questions about ``call`` on ``plane`` (None when not predicting)."""
+    if not page.predicting:
+        return None
+    ask = questions.questions_1d if plane.ndim == 1 else questions.questions_2d
+    return ask(call, plane, quiz.seed())
+
+
 def pooled_view(page: Page, plane: np.ndarray, chosen, *, input_label: str, indices_label: str) -> None:
     """The body shared by the 1-D and 2-D pages: one core call on ``plane`` as a single channel,
     then the formula, the window step by step, the numbers, the torch badge and the code.
@@ -206,14 +222,19 @@ def pooled_view(page: Page, plane: np.ndarray, chosen, *, input_label: str, indi
         invalid_call(page, chosen.call, plane, str(error), batch.shape)
         return
     values, indices = result if isinstance(result, tuple) else (result, None)
-    formula(chosen.call, batch.shape)
-    step_panel(page, scene_of(chosen.call, batch[0]))
+    asked = _questions(page, chosen.call, plane)
+    hide = quiz.hidden(page, asked)
+    formula(chosen.call, batch.shape, hide_result=hide)
+    step_panel(page, scene_of(chosen.call, batch[0]), show_outputs=not hide)
+    if asked is not None:
+        quiz.panel(page, asked)
     left, right = st.columns(2)
     with left:
         numbers(input_label, batch[0])
-        numbers("output", values[0])
-        if indices is not None:
-            numbers(indices_label, indices[0])
+        if not hide:
+            numbers("output", values[0])
+            if indices is not None:
+                numbers(indices_label, indices[0])
     with right:
         torch_badge(chosen.call, batch)
         code_panel(chosen.call, batch)

@@ -105,12 +105,13 @@ class Page:
                 st.header(heading)
                 yield
 
-    def intro(self, title: str, text: str) -> None:
-        """The page's title and what it teaches. When presenting, the bar above names the page and the
+    def intro(self, title: str, text: str, *, predicting_text: str | None = None) -> None:
+        """The page's title and what it teaches (``predicting_text`` instead in predict mode, when
+        ``text`` gives an answer away). When presenting, the bar above names the page and the
         lecturer says the rest: the screen is kept for the input, the controls and the figure."""
         if not self.presenting:
             st.title(title)
-            st.markdown(text)
+            st.markdown(predicting_text if self.predicting and predicting_text is not None else text)
 
     def show_notices(self, area=None) -> None:
         """The link's bad values, said once, where the page starts (call it after the controls)."""
