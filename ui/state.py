@@ -63,6 +63,7 @@ PRIVATE = {
     "upload": "the image uploader of the Images page",
     "image": "which image the Images page drew last (a new one resets the region)",
     "controls": "the row of controls in presentation mode",
+    "steps": "the row of step buttons",
     "quiz": "predict mode's box of questions",
     "guess": "predict mode: a student's answer (``guess:<question id>``, one per question)",
     "check": "predict mode's Check button",

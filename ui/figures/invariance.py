@@ -19,11 +19,15 @@ from ui.palette import Palette
 PANEL_WIDTH = 260  # pixels: one of three panels side by side in the main column
 
 
-def _heatmap(values: np.ndarray, low: float, high: float, palette: Palette) -> go.Heatmap:
-    """A small grid with its numbers written in the cells."""
+MIN_CELL_FOR_TEXT = 16  # px: narrower cells (a 12×12 grid on a phone) show colours, not numbers
+
+
+def _heatmap(values: np.ndarray, low: float, high: float, palette: Palette, panel_width: int) -> go.Heatmap:
+    """A small grid with its numbers written in the cells, where they fit."""
+    fits = panel_width / values.shape[1] >= MIN_CELL_FOR_TEXT
     return go.Heatmap(
         z=values, zmin=low, zmax=high, colorscale=palette.colourscale(), showscale=False, xgap=1, ygap=1,
-        text=[[fmt(v) for v in row] for row in values], texttemplate="%{text}",
+        text=[[fmt(v) for v in row] for row in values], texttemplate="%{text}" if fits else None,
         hovertemplate="(%{y}, %{x}): %{text}<extra></extra>",
     )  # fmt: skip
 
@@ -74,33 +78,56 @@ def _square_axes(figure: go.Figure, count: int) -> None:
         figure.layout[f"yaxis{suffix}"].update(scaleanchor=f"x{suffix}")
 
 
-def permutation_figures(check: inv.PermutationCheck, kernel_size: int, palette: Palette) -> tuple[go.Figure, go.Figure]:
+def _fit_titles(figure: go.Figure, panel_width: int) -> None:
+    """Panel titles that fit their panel: on a phone (~110 px a panel) smaller, broken into lines."""
+    if panel_width >= 200:
+        return
+    for annotation in figure.layout.annotations:
+        words, lines, line = annotation.text.split(), [], ""
+        for word in words:
+            if line and len(line) + 1 + len(word) > panel_width // 7:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        annotation.update(text="<br>".join([*lines, line]), font_size=11)
+
+
+def permutation_figures(check: inv.PermutationCheck, kernel_size: int, palette: Palette,
+                        panel_width: int = PANEL_WIDTH) -> tuple[go.Figure, go.Figure]:  # fmt: skip
     """The three inputs with their pooling cells; then max and avg outputs, changed cells in red."""
     low, high = float(np.nanmin(check.grid)), float(np.nanmax(check.grid))
     inputs = make_subplots(rows=1, cols=3, horizontal_spacing=0.04, subplot_titles=(
         "input", "shuffled inside each cell", "shuffled across cells"))  # fmt: skip
     shapes = []  # gathered, then set once: add_shape one at a time is quadratic in Plotly
     for col, values in enumerate((check.grid, check.inside, check.across), start=1):
-        inputs.add_trace(_heatmap(values, low, high, palette), row=1, col=col)
+        inputs.add_trace(_heatmap(values, low, high, palette, panel_width), row=1, col=col)
         shapes += _cell_outlines(values.shape, kernel_size, col, palette)
     _square_axes(inputs, 3)
-    inputs.update_layout(height=PANEL_WIDTH + 80, margin=dict(l=10, r=10, t=40, b=10), shapes=shapes)
+    inputs.update_layout(height=panel_width + 80, margin=dict(l=10, r=10, t=40, b=10), shapes=shapes)
 
     titles = [f"{inv.METHOD_LABELS[m]}({name})" for m in ("max", "avg") for name in ("input", "inside", "across")]
     outputs = make_subplots(rows=2, cols=3, horizontal_spacing=0.04, vertical_spacing=0.08, subplot_titles=titles)
     shapes = []
     for row, method in enumerate(("max", "avg"), start=1):
         for col, name in enumerate(("original", "inside", "across"), start=1):
-            outputs.add_trace(_heatmap(check.outputs[method][name], low, high, palette), row=row, col=col)
+            outputs.add_trace(_heatmap(check.outputs[method][name], low, high, palette, panel_width), row=row, col=col)
             if name != "original":
                 shapes += _changed_outlines(check.comparisons[method][name].changed, 3 * (row - 1) + col, palette)
     _square_axes(outputs, 6)
-    outputs.update_layout(height=2 * PANEL_WIDTH + 110, margin=dict(l=10, r=10, t=40, b=10), shapes=shapes)
+    outputs.update_layout(height=2 * panel_width + 110, margin=dict(l=10, r=10, t=40, b=10), shapes=shapes)
+    for figure in (inputs, outputs):
+        _fit_titles(figure, panel_width)
     return styled(inputs, palette), styled(outputs, palette)
 
 
 def translation_figure(
-    grid: np.ndarray, result: inv.Translation, palette: Palette, *, picture: bool = False
+    grid: np.ndarray,
+    result: inv.Translation,
+    palette: Palette,
+    *,
+    picture: bool = False,
+    panel_width: int = PANEL_WIDTH,
 ) -> go.Figure:
     """Before (top) and after the shift (bottom) for no pooling, max and avg; changes in red.
 
@@ -118,8 +145,8 @@ def translation_figure(
             figure.add_trace(_picture(result.before[method], palette), row=1, col=col)
             figure.add_trace(_picture(result.after[method], palette, changed), row=2, col=col)
         else:
-            figure.add_trace(_heatmap(result.before[method], low, high, palette), row=1, col=col)
-            figure.add_trace(_heatmap(result.after[method], low, high, palette), row=2, col=col)
+            figure.add_trace(_heatmap(result.before[method], low, high, palette, panel_width), row=1, col=col)
+            figure.add_trace(_heatmap(result.after[method], low, high, palette, panel_width), row=2, col=col)
             shapes += _changed_outlines(changed, 3 + col, palette)
     height, width = grid.shape
     columns, rows = int(result.filled.all(axis=0).sum()), int(result.filled.all(axis=1).sum())
@@ -129,8 +156,9 @@ def translation_figure(
                                 fillcolor="rgba(107, 114, 128, 0.35)", layer="above"))  # fmt: skip
     _square_axes(figure, 6)
     # Two rows of panels about a third of the page wide each, keeping the input's aspect ratio.
-    figure.update_layout(height=int(2 * PANEL_WIDTH * height / width) + 110, margin=dict(l=10, r=10, t=40, b=10),
+    figure.update_layout(height=int(2 * panel_width * height / width) + 110, margin=dict(l=10, r=10, t=40, b=10),
                          shapes=shapes)  # fmt: skip
+    _fit_titles(figure, panel_width)
     return styled(figure, palette)
 
 

@@ -254,8 +254,8 @@ def _style_axes(layout: dict, scene: Scene, across: int, width_px: int, height_p
         for name in ("yaxis", "yaxis2"):
             layout[name].update(autorange="reversed", showticklabels=False, ticks="", **plain)
         return
-    small = max(scene.inputs.shape) <= 32
-    ticks = {"dtick": 1} if small else {}
+    # Label every cell while labels fit (~24 px each), else every n-th.
+    ticks = {"dtick": tick_step(across, ticks=max(int(width_px * 0.46 / 24), 4))}
     # Input and output cells the same size: the cell side that fits both the width and the height,
     # then each panel's width in proportion to its columns.
     out_columns = scene.outputs.shape[1] if scene.outputs is not None else 0

@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from ui import images
-from ui.figures.pictures import Picture, pictures_figure
+from ui.figures.pictures import PANEL_WIDTH, Picture, pictures_figure
 from ui.figures.plain import PlainFigure
 from ui.images import ImageError, LoadedImage
 from ui.views import controls
@@ -77,8 +77,17 @@ def colour_and_view(page: Page) -> tuple[str, str]:
     return colour, ("side by side" if grey else view)
 
 
-def show(figure: PlainFigure, key: str, alt: str) -> None:
-    st.plotly_chart(figure, key=key, config=PLOT_CONFIG, alt=alt, theme=None)
+NARROW_PANEL = 110  # px: a third of a phone's width
+
+
+def panel_width(page: Page) -> int:
+    return NARROW_PANEL if page.narrow else PANEL_WIDTH
+
+
+def show(page: Page, figure: PlainFigure, key: str, alt: str) -> None:
+    # A phone has no hover: the mode bar would stay over the titles. Drag and double-click still zoom.
+    config = {**PLOT_CONFIG, "displayModeBar": False} if page.narrow else PLOT_CONFIG
+    st.plotly_chart(figure, key=key, config=config, alt=alt, theme=None)
 
 
 def region_controls(page: Page, image: LoadedImage, colour: str) -> tuple[images.Region, int]:
@@ -144,9 +153,14 @@ def side_by_side(page: Page, batch: np.ndarray, outputs: dict, calls: dict, view
     side = region.side
     outline = dict(x0=region.left - 0.5, x1=region.left + side - 0.5, y0=region.top - 0.5, y1=region.top + side - 0.5)
     figure = pictures_figure(
-        grid, (-0.5, input_shape[1] - 0.5), (input_shape[0] - 0.5, -0.5), outlines=(outline,), palette=page.palette
+        grid,
+        (-0.5, input_shape[1] - 0.5),
+        (input_shape[0] - 0.5, -0.5),
+        outlines=(outline,),
+        palette=page.palette,
+        panel_width=panel_width(page),
     )
-    show(figure, "images_side_by_side", alt="The original image next to its max-pooled and average-pooled versions.")
+    show(page, figure, "images_side_by_side", alt="The original image beside its max- and average-pooled versions.")
 
     notes = {title: _size_note(values.shape[1:], shown_shapes[title]) for title, values, _ in columns}
     reduced = any(note != "shown at full size" for note in notes.values())
@@ -189,8 +203,8 @@ def region_detail(page: Page, batch: np.ndarray, outputs: dict, calls: dict, reg
     if picked is not None:
         marks = images.picked_pixels(picked[channel], *images.output_crop(calls["max"], shape, region), shape[1])
     figure = pictures_figure([row], x_range, y_range, marks=marks, marks_label="picked by max_pool2d",
-                             palette=page.palette)  # fmt: skip
-    show(figure, "images_region",
+                             palette=page.palette, panel_width=panel_width(page))  # fmt: skip
+    show(page, figure, "images_region",
          alt="The chosen region at full resolution, before and after pooling.")  # fmt: skip
     st.caption(
         f"Columns {region.left}–{region.left + side - 1}, rows {region.top}–{region.top + side - 1} at full "

@@ -28,6 +28,11 @@ class Settings:
     sample: str
 
 
+def panel_width(page: Page) -> int:
+    """One of three panels side by side: a third of the main column, or of a phone."""
+    return 110 if page.narrow else figures.PANEL_WIDTH
+
+
 def sidebar_controls(page: Page) -> Settings:
     """Every control of the page (``?kernel_size=3&shift=2&seed=7``)."""
     kernel_size = controls.int_slider(page, "kernel_size", 2, 3)
@@ -89,7 +94,7 @@ def permutation_section(page: Page, grid: np.ndarray, kernel_size: int, seed: in
                         hide: bool = False) -> inv.PermutationCheck:  # fmt: skip
     """The three inputs, then (unless ``hide``: predict mode) whether each output changed."""
     check = _permutation(grid, kernel_size, seed)
-    inputs, outputs = figures.permutation_figures(check, kernel_size, page.palette)
+    inputs, outputs = figures.permutation_figures(check, kernel_size, page.palette, panel_width(page))
     st.plotly_chart(inputs, key="permutation_inputs", config=CHART_CONFIG, theme=None,
                     alt="The grid, shuffled inside each pooling cell, and shuffled across cells.")  # fmt: skip
     if hide:
@@ -110,8 +115,8 @@ def translation_section(page: Page, name: str, grid: np.ndarray, settings: Setti
     k, t = settings.kernel_size, settings.shift
     result = _translation(grid, k, t, settings.direction, settings.fill)
     curves = _curves(grid, k, settings.direction, settings.fill)
-    st.plotly_chart(figures.translation_figure(grid, result, page.palette, picture=picture), key=f"translation_{name}",
-                    config=CHART_CONFIG, theme=None,
+    figure = figures.translation_figure(grid, result, page.palette, picture=picture, panel_width=panel_width(page))
+    st.plotly_chart(figure, key=f"translation_{name}", config=CHART_CONFIG, theme=None,
                     alt=f"The {name} before and after a shift by {t}, raw and pooled; changes in red.")  # fmt: skip
     chart, words = st.columns([3, 2], vertical_alignment="center")
     curve = figures.curve_figure(curves, t, k, f"Unchanged outputs against the shift ({name})", page.palette)

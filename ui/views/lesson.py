@@ -119,15 +119,16 @@ def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float
         f'<span class="arithmetic">{html.escape(arithmetic)}</span><br>{html.escape(description)}</div>',
         unsafe_allow_html=True,
     )
-    back, play, forward, speed = st.columns([2, 2, 2, 2], vertical_alignment="center")
-    back.button("◀ step", key=page.private("back"), on_click=_set_step, args=(page, step - 1), shortcut="ArrowLeft",
-                use_container_width=True, help="Previous step (←)")  # fmt: skip
-    play.button("⏸ Pause" if session.get(page.private("playing")) else "▶ Play", key=page.private("play"),
-                on_click=_toggle_play, args=(page, count - 1), use_container_width=True,
-                help="Step through every output on a timer")  # fmt: skip
-    forward.button("step ▶", key=page.private("forward"), on_click=_set_step, args=(page, min(step + 1, count - 1)),
-                   shortcut="ArrowRight", use_container_width=True, help="Next step (→)")  # fmt: skip
-    speed.selectbox("speed", tuple(SPEEDS), index=1, key=page.private("speed"), label_visibility="collapsed")
+    with st.container(horizontal=True, gap="small", key=page.private("steps")):  # one row, phones included
+        st.button("◀ step", key=page.private("back"), on_click=_set_step, args=(page, step - 1), shortcut="ArrowLeft",
+                  width="stretch", help="Previous step (←)")  # fmt: skip
+        st.button("⏸ Pause" if session.get(page.private("playing")) else "▶ Play", key=page.private("play"),
+                  on_click=_toggle_play, args=(page, count - 1), width="stretch",
+                  help="Step through every output on a timer")  # fmt: skip
+        st.button("step ▶", key=page.private("forward"), on_click=_set_step, args=(page, min(step + 1, count - 1)),
+                  shortcut="ArrowRight", width="stretch", help="Next step (→)")  # fmt: skip
+        st.selectbox("speed", tuple(SPEEDS), index=1, key=page.private("speed"), label_visibility="collapsed",
+                     width=110)  # fmt: skip
     if count > 1 and not page.presenting:  # on a projector: the buttons and the keys
         session[page.private("scrub")] = step + 1
         st.slider("output cell", 1, count, key=page.private("scrub"), on_change=_scrubbed, args=(page,),

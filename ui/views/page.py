@@ -89,9 +89,19 @@ class Page:
         return name in str(session_value("hide")).split(",")
 
     @property
+    def narrow(self) -> bool:
+        """A phone: its browser says "Mobile" (tablets do not). Streamlit lays columns out one
+        under another there; figures are laid out for ~360 px, with fewer numbers."""
+        agent = st.context.headers.get("User-Agent", "") or ""
+        return ("Mobi" in agent or "Android" in agent and "Mobile" in agent) and "iPad" not in agent
+
+    @property
     def figure_width(self) -> int:
-        """The width (px) the main figure is laid out for: the whole screen when presenting."""
-        return 1150 if self.presenting else 900
+        """The width (px) the main figure is laid out for: the whole screen when presenting, a
+        phone's width on a phone."""
+        if self.presenting:
+            return 1150
+        return 360 if self.narrow else 900
 
     @contextlib.contextmanager
     def controls(self, heading: str = "Parameters"):
