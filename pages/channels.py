@@ -39,7 +39,7 @@ try:
     y = call.run(x)
 except (ValueError, TypeError) as error:
     st.markdown(f"**x** · shape `{tuple(x.shape)}`")
-    st.code(torch_repr(x), language=None)
+    st.code(torch_repr(x), language=None, wrap_lines=True)
     st.plotly_chart(planes_figure(x, None, page.palette), config={"displayModeBar": False}, key="planes", theme=None)
     st.error(f"torch's rule: {error}", icon="✋")
     page.stop()
@@ -49,9 +49,9 @@ hide = quiz.hidden(page, asked)  # predict mode: y, its shape and the planes' ve
 planes_area = st.container() if page.presenting else None  # on a slide the planes come first
 left, right = st.columns(2)
 left.markdown(f"**x** · shape `{tuple(x.shape)}`")
-left.code(torch_repr(x), language=None)
+left.code(torch_repr(x), language=None, wrap_lines=True)
 right.markdown(f"**{call.functional_code()}** · shape `{'?' if hide else tuple(y.shape)}`")
-right.code("?  (predict it below, then Reveal)" if hide else torch_repr(y), language=None)
+right.code("?  (predict it below, then Reveal)" if hide else torch_repr(y), language=None, wrap_lines=True)
 if asked is not None:
     quiz.panel(page, asked)
 

@@ -59,7 +59,7 @@ try:
     result = call.run(x)
 except (ValueError, TypeError) as error:
     st.markdown("**input**")
-    st.code(torch_repr(x), language=None)
+    st.code(torch_repr(x), language=None, wrap_lines=True)
     st.error(f"torch would refuse this call: {error}", icon="✋")
     page.stop()
 values = result[0] if isinstance(result, tuple) else result
@@ -74,14 +74,14 @@ if asked is not None:
     quiz.panel(page, asked)
 left, right = st.columns(2)
 left.markdown("**input**")
-left.code(torch_repr(x), language=None)
+left.code(torch_repr(x), language=None, wrap_lines=True)
 right.markdown("**output**" + (" and indices" if isinstance(result, tuple) else ""))
 outputs = result if isinstance(result, tuple) else (result,)
 right.code("?  (predict it above, then Reveal)" if hide else "\n".join(torch_repr(part) for part in outputs),
-           language=None)  # fmt: skip
+           language=None, wrap_lines=True)  # fmt: skip
 
 st.subheader("nn.MaxPool2d: the same operation as a module")
-st.code(f"pool = {call.module_code()}\ny = pool(x)", language="python")
+st.code(f"pool = {call.module_code()}\ny = pool(x)", language="python", wrap_lines=True)
 note = argument_order_note("max_pool2d")
 if note:
     st.warning(note, icon="⚠️")
