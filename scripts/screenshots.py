@@ -48,6 +48,12 @@ MIN_HEIGHT = 900
 MAX_HEIGHT = 8000  # a runaway page should not make a 100 MB PNG
 
 
+PHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.0 Mobile/15E148 Safari/604.1"
+)
+
+
 @dataclass(frozen=True)
 class View:
     name: str  # the PNG's file name, without .png
@@ -55,6 +61,10 @@ class View:
     charts: int | None = None  # Plotly charts to wait for; None = however many the page has
     note: str = ""  # what the view shows (printed by --list)
     before: Callable[[Page], None] | None = None  # something to do on the page before the shot
+    size: tuple[int, int] = (WIDTH, MIN_HEIGHT)  # the browser window
+    screen_only: bool = False  # the first screen only (a projector's view), not the whole page
+    phone: bool = False  # a phone's browser (touch, its user agent)
+    scheme: str = "light"  # prefers-color-scheme
 
 
 def play_for(milliseconds: int) -> Callable[[Page], None]:
@@ -115,7 +125,18 @@ VIEWS = [
     View("images_default", "images", charts=3, note="the default sample: original, max-pooled, avg-pooled"),
     View("invariance_default", "invariance", charts=6, note="permutation check and translation curves, defaults"),
     View("torch_api_default", "torch_api", charts=0, note="F.max_pool2d's arguments and nn.MaxPool2d, defaults"),
-]
+    View("present_pool_1d_1280x720", "pool_1d?present=1&step=2", charts=1, size=(1280, 720), screen_only=True,
+         note="presentation mode on a 720p projector: the first screen"),
+    View("present_channels_1280x720", "channels?present=1", charts=1, size=(1280, 720), screen_only=True,
+         note="presentation mode, the Channels slide"),
+    View("present_pool_1d_1920x1080", "pool_1d?present=1&kernel_size=3&stride=1&step=4", charts=1, size=(1920, 1080),
+         screen_only=True, note="presentation mode on a 1080p projector: larger type"),
+    View("predict_pool_1d", "pool_1d?mode=predict", charts=1, note="predict mode: the outputs wait for Reveal"),
+    View("dark_pool_2d", "pool_2d?kernel_size=3&stride=2&padding=1&step=4", charts=1, scheme="dark",
+         note="a browser that prefers dark: the app and its figures"),
+    View("phone_pool_1d", "pool_1d", charts=1, size=(390, 844), phone=True, note="a phone, 390×844"),
+    View("phone_images", "images", charts=3, size=(390, 844), phone=True, note="the Images page on a phone"),
+]  # fmt: skip
 
 
 def page_height(page: Page) -> int:
@@ -142,7 +163,10 @@ def wait_for_charts(page: Page, charts: int | None) -> None:
 
 def shoot(browser, base_url: str, view: View, out_dir: Path) -> tuple[Path, int, int, list[str]]:
     """Open one view in a fresh context and save its PNG; return the path, size and problems."""
-    context = browser.new_context(viewport={"width": WIDTH, "height": MIN_HEIGHT}, device_scale_factor=1)
+    width, screen = view.size
+    phone = {"is_mobile": True, "has_touch": True, "user_agent": PHONE} if view.phone else {}
+    context = browser.new_context(viewport={"width": width, "height": screen}, device_scale_factor=1,
+                                  color_scheme=view.scheme, **phone)  # fmt: skip
     try:
         page = context.new_page()
         watch_page(page)
@@ -150,15 +174,16 @@ def shoot(browser, base_url: str, view: View, out_dir: Path) -> tuple[Path, int,
         wait_for_charts(page, view.charts)
         if view.before is not None:
             view.before(page)
-        height = min(max(page_height(page), MIN_HEIGHT), MAX_HEIGHT)
-        page.set_viewport_size({"width": WIDTH, "height": height})
+        height = screen if view.screen_only else min(max(page_height(page), screen), MAX_HEIGHT)
+        page.set_viewport_size({"width": width, "height": height})
         # Growing the viewport can re-lay-out charts; let them redraw and fonts settle.
         page.wait_for_timeout(300)
         if view.charts != 0:
             wait_for_charts(page, view.charts)
         page.evaluate("() => document.fonts.ready")
-        height = min(max(page_height(page), MIN_HEIGHT), MAX_HEIGHT)
-        page.set_viewport_size({"width": WIDTH, "height": height})
+        if not view.screen_only:
+            height = min(max(page_height(page), screen), MAX_HEIGHT)
+            page.set_viewport_size({"width": width, "height": height})
         problems = []
         try:
             assert_no_exception(page)
@@ -167,8 +192,8 @@ def shoot(browser, base_url: str, view: View, out_dir: Path) -> tuple[Path, int,
         if page.external_requests:
             problems.append(f"requests outside localhost: {page.external_requests}")
         path = out_dir / f"{view.name}.png"
-        page.screenshot(path=path, full_page=True)
-        return path, WIDTH, height, problems
+        page.screenshot(path=path, full_page=not view.screen_only)
+        return path, width, height, problems
     finally:
         context.close()
 
