@@ -5,7 +5,7 @@ import streamlit as st
 
 from pooling_core import PoolCall
 from pooling_core.reference import torch_repr
-from ui import data, questions
+from ui import calls, questions
 from ui.figures.planes import planes_figure
 from ui.views import controls, lesson, quiz
 from ui.views.page import start
@@ -19,20 +19,25 @@ page.intro(
 )
 notice_area = st.container()
 with page.controls("Tensor and pooling"):
-    source = controls.choice(page, "tensor", widget=st.radio)
-    if source == "random":
-        shape = tuple(
-            controls.int_slider(page, name, 1, high) for name, high in (("N", 3), ("C", 4), ("H", 8), ("W", 8))
+    values = {"tensor": controls.choice(page, "tensor", widget=st.radio)}
+    if values["tensor"] == "random":
+        values.update(
+            {name: controls.int_slider(page, name, 1, high) for name, high in (("N", 3), ("C", 4), ("H", 8), ("W", 8))}
         )
-        seed = controls.number(page, "seed", 0, 9999)
-    function = controls.choice(page, "function", widget=st.radio)
-    typed = {name: controls.size_text(page, name, label=label) for name, label in (
-        ("kernel_size", "kernel_size"), ("stride", "stride (None = kernel_size)"), ("padding", "padding"))}  # fmt: skip
+        values["seed"] = controls.number(page, "seed", 0, 9999)
+    values["function"] = controls.choice(page, "function", widget=st.radio)
+    for name, label in (
+        ("kernel_size", "kernel_size"),
+        ("stride", "stride (None = kernel_size)"),
+        ("padding", "padding"),
+    ):
+        values[name] = controls.size_text(page, name, label=label)
 page.show_notices(notice_area)
 
-x = data.LECTURE_X if source == "lecture" else data.random_tensor(shape, seed)
-problems = [t.problem for t in typed.values() if t.problem]
-call = PoolCall(function, {name: t.value for name, t in typed.items()})
+x = calls.input_channels(values)
+chosen = calls.call_channels(values)
+call = chosen.call or PoolCall(values["function"], {"kernel_size": 1})
+problems = chosen.problems
 try:
     if problems:
         raise ValueError(" ".join(problems))

@@ -6,7 +6,7 @@ import streamlit as st
 from pooling_core import PoolCall
 from pooling_core.codegen import argument_order_note
 from pooling_core.reference import torch_module_call, torch_repr
-from ui import data, questions
+from ui import calls, questions
 from ui.views import controls, lesson, quiz
 from ui.views.page import start
 
@@ -17,8 +17,7 @@ page.intro(
 st.code("F.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)",
         language="python", wrap_lines=True)  # fmt: skip
 notice_area = st.container()
-source = controls.choice(page, "input", widget=st.radio, horizontal=True)
-x = data.LECTURE_X if source == "lecture x" else np.arange(36, dtype=np.float32).reshape(1, 1, 6, 6)
+x = calls.input_torch_api({"input": controls.choice(page, "input", widget=st.radio, horizontal=True)})
 
 EXPLAIN = {
     "kernel_size": "`(h, w)`, or `k` meaning `(k, k)`: the window. Required.",
@@ -28,16 +27,14 @@ EXPLAIN = {
     "ceil_mode": "Default **False**: ⌊ ⌋ in the output-size formula; True uses ⌈ ⌉.",
     "return_indices": "Default **False**. True also returns where each max came from (`h·W + w` per plane).",
 }
-arguments, problems = {}, []
+values = {}
 
 
 def argument(name: str) -> None:
     if name in ("ceil_mode", "return_indices"):
-        arguments[name] = controls.flag(page, name)
+        values[name] = controls.flag(page, name)
     else:
-        typed = controls.size_text(page, name)
-        arguments[name] = typed.value
-        problems.extend([typed.problem] if typed.problem else [])
+        values[name] = controls.size_text(page, name)
 
 
 if page.presenting:  # one row of arguments; the lecturer says what each means
@@ -52,7 +49,9 @@ else:
         right.markdown(EXPLAIN[name])
 page.show_notices(notice_area)
 
-call = PoolCall("max_pool2d", arguments)
+chosen = calls.call_torch_api(values)
+call = chosen.call or PoolCall("max_pool2d", {"kernel_size": 1})
+problems = chosen.problems
 try:
     if problems:
         raise ValueError(" ".join(problems))
@@ -85,7 +84,7 @@ st.code(f"pool = {call.module_code()}\ny = pool(x)", language="python", wrap_lin
 note = argument_order_note("max_pool2d")
 if note:
     st.warning(note, icon="⚠️")
-module_result = torch_module_call("max_pool2d", x, **arguments)  # a real nn.MaxPool2d, built by keyword
+module_result = torch_module_call("max_pool2d", x, **call.arguments)  # a real nn.MaxPool2d, built by keyword
 module_values = module_result[0] if isinstance(module_result, tuple) else module_result
 if np.array_equal(module_values, values, equal_nan=True):
     st.success("torch's nn.MaxPool2d, built with these arguments, gives the same tensor as F.max_pool2d.")

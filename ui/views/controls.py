@@ -8,29 +8,11 @@ no ``value=``: its value is always the session's, seeded with the field's defaul
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import streamlit as st
 
-from pooling_core import PoolCall
-from ui import data, state
+from ui import calls, state
 from ui.views.page import Page
 
-# Which torch parameters each kind of pooling has (in torch's order).
-PARAMETERS = {
-    "max": ("kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"),
-    "avg": ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"),
-    "lp": ("norm_type", "kernel_size", "stride", "ceil_mode"),
-    "adaptive_max": ("output_size", "return_indices"),
-    "adaptive_avg": ("output_size",),
-}
-KIND_LABELS = {
-    "max": "max pooling",
-    "avg": "average pooling",
-    "lp": "power-average (Lp) pooling",
-    "adaptive_max": "adaptive max pooling",
-    "adaptive_avg": "adaptive average pooling",
-}
 HELP = {
     "kernel_size": "How many cells each window covers.",
     "stride": "How far the window moves between outputs. None means stride = kernel_size "
@@ -137,102 +119,63 @@ def text(page: Page, name: str, label: str, *, widget=None, **kwargs) -> str:
     return (widget or st.text_input)(label, key=key, **PERSIST, **kwargs)
 
 
-@dataclass
-class Typed:
-    """A torch size typed in a box: its value, or why the text is not one."""
-
-    value: object = None
-    problem: str | None = None
-
-
-def size_text(page: Page, name: str, *, label: str | None = None, single: bool = False) -> Typed:
-    """A torch size argument typed as Python would: ``2`` or ``2, 3`` (``?kernel_size=2,3``)."""
-    item = state.field(page.name, name)
+def size_text(page: Page, name: str, *, label: str | None = None) -> str:
+    """A torch size argument typed as Python would: ``2`` or ``2, 3`` (``?kernel_size=2,3``).
+    Returns the text; :func:`ui.calls.size` reads it."""
     key = _seed(page, name, lambda v: isinstance(v, str))
     if page.hidden(name):
-        typed = st.session_state[key]
-    else:
-        typed = st.text_input(label or name, key=key, help=HELP.get(name), **PERSIST, **_look(page))
-    try:
-        value = data.parse_int_or_tuple(typed, name, allow_none=item.allow_none, allow_none_items=item.allow_none_items)
-    except ValueError as error:
-        return Typed(problem=str(error))
-    if single and isinstance(value, tuple):
-        return Typed(problem=f"{name} takes one whole number (or None), but you typed {typed.strip()!r}.")
-    return Typed(value=value)
+        return st.session_state[key]
+    return st.text_input(label or name, key=key, help=HELP.get(name), **PERSIST, **_look(page))
 
 
-@dataclass
-class Controls:
-    """What the controls produced: the call to make, or the typed values that stop it."""
-
-    kind: str
-    call: PoolCall | None
-    problems: list[str] = field(default_factory=list)
+def _stride_label(option: str) -> str:
+    return "None (= kernel_size)" if option == "None" else option
 
 
-def _norm_type(page: Page) -> float | int:
-    norm = choice(page, "norm_type")
-    value = float(norm)
-    return int(value) if value.is_integer() else value
-
-
-def pooling_controls_1d(page: Page, length: int) -> Controls:
-    """The sidebar of the 1-D page: the function, then each of its torch parameters."""
+def pooling_controls_1d(page: Page, length: int) -> calls.Chosen:
+    """The controls of the 1-D page: the function, then each of its torch parameters."""
     function = choice(page, "function", widget=st.radio)
-    kind = function.removesuffix("_pool1d")
+    wanted = calls.parameters(function)
     if not page.presenting:
-        st.caption(KIND_LABELS[kind])
-    wanted = PARAMETERS[kind]
-    arguments: dict = {}
+        st.caption(calls.KIND_LABELS[function.removesuffix("_pool1d")])
+    values = {"function": function}
     if "norm_type" in wanted:
-        arguments["norm_type"] = _norm_type(page)
+        values["norm_type"] = choice(page, "norm_type")
     if "output_size" in wanted:
-        arguments["output_size"] = int_slider(page, "output_size", 1, max(12, length + 4), default=min(5, length))
+        values["output_size"] = int_slider(page, "output_size", 1, max(12, length + 4), default=min(5, length))
     if "kernel_size" in wanted:
-        arguments["kernel_size"] = int_slider(page, "kernel_size", 1, 10)
-        stride = choice(page, "stride", widget=st.select_slider,
-                        format_func=lambda option: "None (= kernel_size)" if option == "None" else option)  # fmt: skip
-        arguments["stride"] = None if stride == "None" else int(stride)
+        values["kernel_size"] = int_slider(page, "kernel_size", 1, 10)
+        values["stride"] = choice(page, "stride", widget=st.select_slider, format_func=_stride_label)
     if "padding" in wanted:
-        arguments["padding"] = int_slider(page, "padding", 0, 5)
+        values["padding"] = int_slider(page, "padding", 0, 5)
     if "dilation" in wanted:
-        arguments["dilation"] = int_slider(page, "dilation", 1, 5)
-    for name in ("ceil_mode", "count_include_pad", "return_indices"):
+        values["dilation"] = int_slider(page, "dilation", 1, 5)
+    for name in calls.FLAGS:
         if name in wanted:
-            arguments[name] = flag(page, name)
-    return Controls(kind=kind, call=PoolCall(function, arguments))
+            values[name] = flag(page, name)
+    return calls.call_1d(values)
 
 
-def pooling_controls_2d(page: Page, functions: tuple[str, ...] | None = None) -> Controls:
-    """Sidebar for 2-D pooling: every torch parameter, tuples typed as ``2, 3`` for (H, W)."""
+LABELS_2D = {
+    "stride": "stride (None = kernel_size)",
+    "divisor_override": "divisor_override (None = the window's count)",
+}
+
+
+def pooling_controls_2d(page: Page, functions: tuple[str, ...] | None = None) -> calls.Chosen:
+    """The controls of a 2-D page: every torch parameter, tuples typed as ``2, 3`` for (H, W)."""
     function = choice(page, "function", functions, widget=st.radio)
-    kind = function.removesuffix("_pool2d")
     if not page.presenting:
-        st.caption(KIND_LABELS[kind] + " · sizes are an int k, meaning (k, k), or a pair H, W")
-    wanted = PARAMETERS[kind]
-    arguments: dict = {}
-    problems: list[str] = []
-
-    def typed(name: str, **options):
-        result = size_text(page, name, **options)
-        if result.problem:
-            problems.append(result.problem)
-        arguments[name] = result.value
-
-    if "norm_type" in wanted:
-        arguments["norm_type"] = _norm_type(page)
-    if "output_size" in wanted:
-        typed("output_size")
-    if "kernel_size" in wanted:
-        typed("kernel_size")
-        typed("stride", label="stride (None = kernel_size)")
-    for name in ("padding", "dilation"):
-        if name in wanted:
-            typed(name)
-    for name in ("ceil_mode", "count_include_pad", "return_indices"):
-        if name in wanted:
-            arguments[name] = flag(page, name)
-    if "divisor_override" in wanted:
-        typed("divisor_override", label="divisor_override (None = the window's count)", single=True)
-    return Controls(kind=kind, call=None if problems else PoolCall(function, arguments), problems=problems)
+        st.caption(
+            calls.KIND_LABELS[function.removesuffix("_pool2d")]
+            + " · sizes are an int k, meaning (k, k), or a pair H, W"
+        )
+    values = {"function": function}
+    for name in calls.parameters(function):
+        if name in calls.FLAGS:
+            values[name] = flag(page, name)
+        elif name == "norm_type":
+            values[name] = choice(page, "norm_type")
+        else:
+            values[name] = size_text(page, name, label=LABELS_2D.get(name))
+    return calls.call_2d(values, page.name)

@@ -1,0 +1,169 @@
+"""From a page's state to its pooling call and its input: the one mapping the page, its downloads
+and ``scripts/render.py`` share. No Streamlit here.
+
+The values are the page's fields as :mod:`ui.state` declares them (what the widgets hold, or what
+a link carries: ``state.read_link``), keyed by field name; missing fields take their defaults.
+
+>>> call_1d({"function": "max_pool1d", "kernel_size": 3, "stride": "1"}).call
+PoolCall(function='max_pool1d', arguments={'kernel_size': 3, 'stride': 1, 'padding': 0, 'dilation': 1, \
+'ceil_mode': False, 'return_indices': False})
+>>> call_2d({"function": "avg_pool2d", "kernel_size": "2, x"}).problems
+['kernel_size: "x" is not a whole number. Type e.g. 2, or 2, 3.']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pooling_core import PoolCall, codegen
+from ui import data, state
+
+# Which torch parameters each kind of pooling has (in torch's order).
+PARAMETERS = {
+    "max": ("kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"),
+    "avg": ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"),
+    "lp": ("norm_type", "kernel_size", "stride", "ceil_mode"),
+    "adaptive_max": ("output_size", "return_indices"),
+    "adaptive_avg": ("output_size",),
+}
+KIND_LABELS = {
+    "max": "max pooling",
+    "avg": "average pooling",
+    "lp": "power-average (Lp) pooling",
+    "adaptive_max": "adaptive max pooling",
+    "adaptive_avg": "adaptive average pooling",
+}
+FLAGS = ("ceil_mode", "count_include_pad", "return_indices")
+
+
+@dataclass
+class Chosen:
+    """A page's call, or the typed values that stop it (then ``call`` is None)."""
+
+    kind: str
+    call: PoolCall | None
+    problems: list[str] = field(default_factory=list)
+
+
+def with_defaults(page: str, values: dict) -> dict:
+    """``values`` completed with the page's defaults."""
+    return {item.name: values.get(item.name, item.default) for item in state.fields(page)}
+
+
+def norm_type(text: str) -> int | float:
+    """``"2"`` → 2, ``"1.5"`` → 1.5, ``"inf"`` → inf: torch's ``norm_type``."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def parameters(function: str) -> tuple[str, ...]:
+    """The torch parameters of ``function`` that its page offers, those its signature has
+    (``avg_pool1d`` has no ``divisor_override``).
+
+    >>> parameters("avg_pool1d")
+    ('kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad')
+    """
+    signature = codegen.defaults(function)
+    return tuple(name for name in PARAMETERS[function[:-2].removesuffix("_pool")] if name in signature)
+
+
+def call_1d(values: dict) -> Chosen:
+    """The 1-D page's call from its fields (sliders and choices: always a valid value each)."""
+    values = with_defaults("pool_1d", values)
+    function = values["function"]
+    arguments: dict = {}
+    for name in parameters(function):
+        value = values[name]
+        if name == "stride":
+            value = None if value == "None" else int(value)
+        elif name == "norm_type":
+            value = norm_type(value)
+        arguments[name] = value
+    return Chosen(function[: -len("_pool1d")], PoolCall(function, arguments))
+
+
+SINGLE = ("divisor_override",)  # sizes that take one number (or None), never a pair
+
+
+def size(page: str, name: str, text: str) -> tuple[object, str | None]:
+    """A typed torch size of ``page``'s field: its value, or why the text is not one."""
+    item = state.field(page, name)
+    try:
+        value = data.parse_int_or_tuple(text, name, allow_none=item.allow_none, allow_none_items=item.allow_none_items)
+    except ValueError as error:
+        return None, str(error)
+    if name in SINGLE and isinstance(value, tuple):
+        return None, f"{name} takes one whole number (or None), but you typed {text.strip()!r}."
+    return value, None
+
+
+def call_2d(values: dict, page: str = "pool_2d") -> Chosen:
+    """A 2-D page's call from its fields; typed sizes that are not sizes stop it (``problems``)."""
+    values = with_defaults(page, values)
+    function = values["function"]
+    arguments: dict = {}
+    problems: list[str] = []
+    for name in parameters(function):
+        value = values[name]
+        if name in FLAGS:
+            arguments[name] = bool(value)
+        elif name == "norm_type":
+            arguments[name] = norm_type(value)
+        else:
+            arguments[name], problem = size(page, name, value)
+            problems += [problem] if problem else []
+    kind = function[: -len("_pool2d")]
+    return Chosen(kind, None if problems else PoolCall(function, arguments), problems)
+
+
+def input_1d(values: dict) -> np.ndarray:
+    """The 1-D page's sequence ``x`` (raises ``ValueError`` with the reason, as the page says it)."""
+    return data.parse_sequence(with_defaults("pool_1d", values)["x"])
+
+
+def input_2d(values: dict) -> np.ndarray:
+    """The 2-D page's grid (raises ``ValueError`` with the reason)."""
+    return data.parse_grid(with_defaults("pool_2d", values)["grid"])
+
+
+def _sized_call(page: str, function: str, values: dict, names: tuple[str, ...]) -> Chosen:
+    """A 2-D call of typed sizes and flags, the Channels and torch API pages' kind."""
+    arguments, problems = {}, []
+    for name in names:
+        if name in FLAGS:
+            arguments[name] = bool(values[name])
+        else:
+            arguments[name], problem = size(page, name, values[name])
+            problems += [problem] if problem else []
+    return Chosen(function[: -len("_pool2d")], None if problems else PoolCall(function, arguments), problems)
+
+
+def call_channels(values: dict) -> Chosen:
+    """The Channels page's call: ``max_pool2d`` or ``avg_pool2d`` with its typed sizes."""
+    values = with_defaults("channels", values)
+    return _sized_call("channels", values["function"], values, ("kernel_size", "stride", "padding"))
+
+
+TORCH_API_ARGUMENTS = ("kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices")
+
+
+def call_torch_api(values: dict) -> Chosen:
+    """The torch API page's ``F.max_pool2d`` call, argument by argument."""
+    return _sized_call("torch_api", "max_pool2d", with_defaults("torch_api", values), TORCH_API_ARGUMENTS)
+
+
+def input_channels(values: dict) -> np.ndarray:
+    """The Channels page's tensor: the lecture's ``x``, or a random one of the chosen shape."""
+    values = with_defaults("channels", values)
+    if values["tensor"] == "lecture":
+        return data.LECTURE_X
+    return data.random_tensor(tuple(int(values[name]) for name in ("N", "C", "H", "W")), int(values["seed"]))
+
+
+def input_torch_api(values: dict) -> np.ndarray:
+    """The torch API page's input: the lecture's ``x`` or ``arange(36)`` as a 6×6 plane."""
+    if with_defaults("torch_api", values)["input"] == "lecture x":
+        return data.LECTURE_X
+    return np.arange(36, dtype=np.float32).reshape(1, 1, 6, 6)
