@@ -127,8 +127,13 @@ def compare(name: str, input: np.ndarray, *args, **kwargs) -> Comparison:
         both = bool(our_error) and bool(torch_error)
         return Comparison(name, both, exact, ours=ours, theirs=theirs, our_error=our_error, torch_error=torch_error)
 
-    pairs = list(zip(ours, theirs, strict=True)) if isinstance(ours, tuple) else [(ours, theirs)]
     scale = float(np.nanmax(np.abs(input), initial=1.0, where=np.isfinite(input))) if input.size else 1.0
+    return _compared(name, ours, theirs, exact, scale)
+
+
+def _compared(name: str, ours, theirs, exact: bool, scale: float) -> Comparison:
+    """Compare two results (arrays, or tuples of arrays) cell by cell."""
+    pairs = list(zip(ours, theirs, strict=True)) if isinstance(ours, tuple) else [(ours, theirs)]
     equal, max_abs_diff, differing, bit_exact = True, 0.0, [], True
     for our_array, their_array in pairs:
         if our_array.shape != their_array.shape or our_array.dtype != their_array.dtype:
@@ -146,6 +151,44 @@ def compare(name: str, input: np.ndarray, *args, **kwargs) -> Comparison:
                 diff = np.abs(our_array.astype(np.float64) - their_array.astype(np.float64))
             max_abs_diff = max(max_abs_diff, float(np.nanmax(np.where(matches, 0, diff), initial=0)))
     return Comparison(name, equal, exact, max_abs_diff, differing, ours, theirs, bit_exact=bit_exact)
+
+
+def torch_grad(name: str, input: np.ndarray, grad_output: np.ndarray, **kwargs) -> np.ndarray:
+    """``x.grad`` after ``torch.nn.functional.<name>(x, **kwargs).backward(grad_output)``, x = input."""
+    torch = _torch()
+    x = torch.from_numpy(np.array(input, copy=True)).requires_grad_()
+    y = getattr(torch.nn.functional, name)(x, **{key: _to_torch(value) for key, value in kwargs.items()})
+    y = y[0] if isinstance(y, tuple) else y
+    y.backward(torch.from_numpy(np.ascontiguousarray(grad_output, dtype=input.dtype)))
+    return x.grad.numpy()
+
+
+def compare_grad(name: str, input: np.ndarray, grad_output: np.ndarray, **kwargs) -> Comparison:
+    """``pooling_core.grad.<name>_input`` against torch's autograd on the same call.
+
+    Max-type gradients are compared bit for bit when ``grad_output`` holds whole numbers (then
+    every sum is exact, in any order); the others within ``ULPS``.
+    """
+    from . import grad  # noqa: PLC0415 - only the live check needs it here
+
+    ours = theirs = None
+    our_error = torch_error = None
+    try:
+        ours = getattr(grad, f"{name}_input")(input, grad_output, **kwargs)
+    except (ValueError, TypeError) as error:
+        our_error = str(error)
+    try:
+        theirs = torch_grad(name, input, grad_output, **kwargs)
+    except Exception as error:  # torch raises RuntimeError, TypeError, ValueError, ...
+        torch_error = str(error).splitlines()[0]
+    whole = bool(np.all(np.isfinite(grad_output)) and np.all(np.asarray(grad_output) == np.round(grad_output)))
+    exact = name in EXACT and whole
+    if our_error or torch_error:
+        both = bool(our_error) and bool(torch_error)
+        return Comparison(name, both, exact, ours=ours, theirs=theirs, our_error=our_error, torch_error=torch_error)
+    finite = np.abs(np.asarray(grad_output, dtype=np.float64))
+    scale = float(np.nanmax(finite, initial=1.0, where=np.isfinite(finite))) if finite.size else 1.0
+    return _compared(name, ours, theirs, exact, scale)
 
 
 def torch_repr(array: np.ndarray) -> str:

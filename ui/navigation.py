@@ -46,6 +46,11 @@ PAGES: tuple[PageSpec, ...] = (
              "F.max_pool2d's signature, stride and padding defaults, nn.MaxPool2d"),
     PageSpec("pool_2d", "2-D pooling", "🔳", BEYOND, "2-D pooling on a grid: every parameter, tuples included"),
     PageSpec("images", "Images", "🖼️", BEYOND, "Pooling real images, channel by channel"),
+    PageSpec("backward", "Backward", "↩️", BEYOND,
+             "The backward pass: where each output's gradient goes, checked against torch's autograd"),
+    PageSpec("unpool", "Unpooling", "🔁", BEYOND, "max_unpool: the values back at their indices, zeros elsewhere"),
+    PageSpec("fractional", "Fractional", "🎲", BEYOND, "fractional_max_pool2d: windows at pseudo-random starts"),
+    PageSpec("pool_3d", "3-D pooling", "🧊", BEYOND, "A D×H×W volume as a row of slices, the window a box across them"),
 )  # fmt: skip
 NAMES = tuple(page.name for page in PAGES)
 BY_NAME = {page.name: page for page in PAGES}

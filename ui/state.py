@@ -268,6 +268,61 @@ PAGE_FIELDS: dict[str, tuple[Field, ...]] = {
 }
 
 # The whole visit's state: a link turns it on, every page keeps it and writes it into its URL.
+FUNCTIONS_3D = ("max_pool3d", "avg_pool3d")
+_SLIDING_SIZES = (
+    _size("kernel_size", "2"),
+    _size("stride", "None", allow_none=True),
+    _size("padding", "0"),
+    _size("dilation", "1"),
+    _flag("ceil_mode"),
+    _flag("count_include_pad", True),
+    _size("divisor_override", "None", allow_none=True),
+)
+PAGE_FIELDS["backward"] = (
+    _choice("dims", ("1-D", "2-D")),
+    _text("x", data.LECTURE_SEQUENCE),
+    _text("grid", data.format_grid(data.preset_grid("random integers", 0))),
+    _choice("function", FUNCTIONS_1D + FUNCTIONS_2D),
+    *_SLIDING_SIZES,
+    _choice("norm_type", NORM_TYPES, "2"),
+    _size("output_size", "2", allow_none_items=True),
+    _choice("upstream", ("ones", "one-hot", "random integers", "typed")),
+    _int("cell", 0, 0),  # the one-hot upstream's output cell (row-major)
+    _text("gradient", ""),  # a typed upstream gradient
+    _int("seed", 0, 0, 9999),
+    STEP,
+)
+PAGE_FIELDS["unpool"] = (
+    _choice("dims", ("1-D", "2-D")),
+    _text("x", "1 4 -1 3 2"),
+    _text("grid", data.format_grid(data.preset_grid("random integers", 0, side=5))),
+    _size("kernel_size", "2"),
+    _size("stride", "None", allow_none=True),
+    _size("padding", "0"),
+    _size("output_size", "None", allow_none=True),
+    STEP,
+)
+PAGE_FIELDS["fractional"] = (
+    _text("grid", data.format_grid(data.preset_grid("random integers", 0, side=7))),
+    _size("kernel_size", "2"),
+    _choice("by", ("output_size", "output_ratio")),
+    _size("output_size", "3"),
+    _text("output_ratio", "0.5, 0.5"),
+    _int("seed", 0, 0, 9999),  # the random samples' seed
+    STEP,
+)
+PAGE_FIELDS["pool_3d"] = (
+    _choice("volume", ("random integers", "arange")),
+    _int("D", 3, 1, 6),
+    _int("H", 4, 1, 8),
+    _int("W", 4, 1, 8),
+    _int("seed", 0, 0, 9999),
+    _choice("function", FUNCTIONS_3D),
+    *_SLIDING_SIZES,
+    _flag("return_indices"),
+    STEP,
+)
+
 SESSION_FIELDS: tuple[Field, ...] = (
     _int("present", 0, 0, 1),  # ?present=1: presentation mode (projector: large, no sidebar, ◂ ▸)
     _choice("mode", ("explore", "predict")),  # ?mode=predict: predict first, then "Reveal"

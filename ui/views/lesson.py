@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -81,15 +83,29 @@ def _toggle_play(page: Page, last: int) -> None:
     st.session_state[page.private("last_tick")] = time.monotonic()
 
 
-def step_panel(page: Page, scene: Scene, *, show_outputs: bool = True) -> None:
+@dataclass(frozen=True)
+class StepView:
+    """What a page draws at each step, when it is not the forward window of ``scene`` (the
+    Backward page draws where the gradient goes, the 3-D page a row of slices, ...).
+
+    ``figure(step)`` returns the Plotly figure; ``sentence(step)`` the step's ``(arithmetic,
+    sentence)``. The steps are still the scene's (one per output cell), with its controls.
+    """
+
+    figure: Callable[[int], object]
+    sentence: Callable[[int], tuple[str, str]]
+
+
+def step_panel(page: Page, scene: Scene, *, show_outputs: bool = True, view: StepView | None = None) -> None:
     """The window at the page's step, its controls and its sentence (one fragment)."""
     playing = st.session_state.get(page.private("playing"), False)
     speed = SPEEDS.get(st.session_state.get(page.private("speed"), "1×"), SPEEDS["1×"])
     interval = speed if playing else None
-    st.fragment(_step_fragment, run_every=interval)(page, scene, show_outputs, interval)
+    st.fragment(_step_fragment, run_every=interval)(page, scene, show_outputs, interval, view)
 
 
-def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float | None) -> None:
+def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float | None,
+                   view: StepView | None = None) -> None:  # fmt: skip
     session = st.session_state
     playing = session.get(page.private("playing"), False)
     if playing != (interval is not None):  # Play or Pause was pressed: the timer changes with a full run
@@ -106,14 +122,20 @@ def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float
     page.set("step", step)
     overlay = scene.overlays[step]
 
-    figure = window_figure(scene, step, page.palette, show_outputs=show_outputs, width_px=page.figure_width,
-                           max_height_px=400 if page.presenting else 640)  # fmt: skip
+    if view is not None:
+        figure = view.figure(step)
+    else:
+        figure = window_figure(scene, step, page.palette, show_outputs=show_outputs, width_px=page.figure_width,
+                               max_height_px=400 if page.presenting else 640)  # fmt: skip
     st.plotly_chart(
         figure, key=page.private("figure"), config=CHART_CONFIG, theme=None,
         alt=f"The window at step {step + 1} of {count}; the step is described below.",
     )  # fmt: skip
-    arithmetic = overlay.arithmetic if show_outputs else overlay.arithmetic.rsplit(" = ", 1)[0] + " = ?"
-    description = overlay.description if show_outputs else _hide_result(overlay.description, overlay.arithmetic)
+    if view is not None:
+        arithmetic, description = view.sentence(step)
+    else:
+        arithmetic = overlay.arithmetic if show_outputs else overlay.arithmetic.rsplit(" = ", 1)[0] + " = ?"
+        description = overlay.description if show_outputs else _hide_result(overlay.description, overlay.arithmetic)
     st.markdown(
         f'<div class="pooling-step" role="status" aria-live="polite"><b>Step {step + 1} of {count}.</b> '
         f'<span class="arithmetic">{html.escape(arithmetic)}</span><br>{html.escape(description)}</div>',
@@ -144,7 +166,10 @@ def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float
     with st.expander("Every step as text"):
         lines = []
         for i, each in enumerate(scene.overlays):
-            text = each.description if show_outputs else _hide_result(each.description, each.arithmetic)
+            if view is not None:
+                text = view.sentence(i)[1]
+            else:
+                text = each.description if show_outputs else _hide_result(each.description, each.arithmetic)
             lines.append(f"{i + 1}. **{text} ← now**" if i == step else f"{i + 1}. {text}")
         st.markdown("\n".join(lines))
     sync_url()
