@@ -1,9 +1,89 @@
-"""Work in progress: this page is being built (issue 11)."""
+"""The backward pass: where each output's gradient goes, checked against torch's autograd."""
 
+import dataclasses
+
+import numpy as np
 import streamlit as st
 
+from pooling_core.codegen import tensor_code
+from ui import backward, state
+from ui import scene as scenes
+from ui.figures.window import window_figure
+from ui.views import controls, inputs, lesson
 from ui.views.page import start
 
 page = start("backward")
-st.title("backward")
-st.info("This page is being built.")
+page.intro(
+    "Backward: where the gradient goes",
+    "Training sends a gradient back through every layer: `g = ∂L/∂y` arrives at the pool's output and "
+    "`∂L/∂x` must leave its input. Each output depends only on the cells of its window, so its gradient "
+    "flows back into that window: **max pooling** hands all of it to the one cell that won, **average "
+    "pooling** spreads it evenly (`g / divisor` each). Where windows overlap, the shares add up.",
+)
+notice_area = st.container()
+dims = controls.choice(page, "dims", widget=st.radio, horizontal=True, help="A sequence, or a grid.")
+plane = inputs.sequence_input(page) if dims == "1-D" else inputs.grid_input(page)
+suffix = "1d" if dims == "1-D" else "2d"
+functions = tuple(name for name in state.field("backward", "function").options if name.endswith(suffix))
+with page.controls():
+    chosen = controls.pooling_controls_2d(page, functions)
+    kind = controls.choice(page, "upstream", widget=st.radio, label="upstream gradient g",
+                           help="What arrives from the layers above: ones (the gradient of y.sum()), one output's "
+                           "gradient alone, random integers, or numbers you type.")  # fmt: skip
+page.show_notices(notice_area)
+if plane is None:
+    page.stop()
+
+batch = plane[None].astype(np.float32)
+try:
+    if chosen.call is None:
+        raise ValueError(" ".join(chosen.problems))
+    forward = (
+        chosen.call.with_arguments(return_indices=False) if "return_indices" in chosen.call.arguments else chosen.call
+    )
+    output = forward.run(batch)[0]
+    with page.controls(heading=None):  # the upstream gradient's details, under its choice
+        if kind == "one-hot":
+            controls.number(page, "cell", 0, output.size - 1, label="output cell (row-major)")
+        elif kind == "random integers":
+            controls.number(page, "gradient_seed", 0, 9999, label="seed of g")
+        elif kind == "typed":
+            controls.text(page, "gradient", "g, one number per output cell (rows separated by ;)")
+    g = backward.upstream(kind, output.shape, cell=page.value("cell"), seed=page.value("gradient_seed"),
+                          typed=page.value("gradient"))  # fmt: skip
+    flow = backward.build(forward, plane, g)
+except (ValueError, TypeError) as error:
+    lesson.invalid_call(page, chosen.call, plane, str(error), batch.shape)
+    page.stop()
+
+scene = lesson.scene_of(forward, batch[0])
+lesson.numbers("x.grad = ∂L/∂x", flow.gradient)
+
+
+def figure(step: int):
+    """The window of output ``step`` over x.grad so far, beside the upstream gradient g."""
+    shown = dataclasses.replace(
+        scene, inputs=flow.so_far(step)[None, :] if scene.one_d else flow.so_far(step),
+        outputs=g[None, :] if scene.one_d else g, value_range=scenes.value_range(flow.gradient, g),
+    )  # fmt: skip
+    titles = ("x.grad so far (where each gradient lands)", "g = ∂L/∂y (arrives from above)")
+    return window_figure(shown, step, page.palette, width_px=page.figure_width, every_output=True, titles=titles)
+
+
+lesson.step_panel(page, scene, view=lesson.StepView(figure=figure, sentence=lambda step: backward.sentence(flow, step)))
+left, right = st.columns(2)
+with left:
+    lesson.numbers("input x", batch[0])
+    lesson.numbers("upstream gradient g", g)
+with right:
+    lesson.torch_badge(forward, batch, gradient=g[None])
+    st.code(backward.torch_code(flow, tensor_code(batch)), language="python", wrap_lines=True)
+st.subheader("Why max pooling's gradient is sparse")
+st.markdown(
+    "A max-pooling output copies one input, so only that input can change it: the gradient of every other cell "
+    "of the window is exactly 0. With non-overlapping 2×2 windows, three inputs in four get no gradient at all "
+    "from this layer in a step. The layers below learn only from the winners — the features that were "
+    "strongest — which is part of why max pooling picks out the presence of a feature rather than its exact "
+    "place. Average pooling, by contrast, gives every cell of the window a share, so the gradient is dense "
+    "but weaker (divided by the window's size)."
+)

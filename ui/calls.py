@@ -100,7 +100,8 @@ def size(page: str, name: str, text: str) -> tuple[object, str | None]:
 
 
 def call_2d(values: dict, page: str = "pool_2d") -> Chosen:
-    """A 2-D page's call from its fields; typed sizes that are not sizes stop it (``problems``)."""
+    """A page's call from typed sizes (the 2-D page's kind of fields; 1-D and 3-D functions too:
+    a typed ``2`` is an int); typed sizes that are not sizes stop it (``problems``)."""
     values = with_defaults(page, values)
     function = values["function"]
     arguments: dict = {}
@@ -114,7 +115,7 @@ def call_2d(values: dict, page: str = "pool_2d") -> Chosen:
         else:
             arguments[name], problem = size(page, name, value)
             problems += [problem] if problem else []
-    kind = function[: -len("_pool2d")]
+    kind = function[:-2].removesuffix("_pool")
     return Chosen(kind, None if problems else PoolCall(function, arguments), problems)
 
 

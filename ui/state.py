@@ -284,12 +284,14 @@ PAGE_FIELDS["backward"] = (
     _text("grid", data.format_grid(data.preset_grid("random integers", 0))),
     _choice("function", FUNCTIONS_1D + FUNCTIONS_2D),
     *_SLIDING_SIZES,
+    _flag("return_indices"),
     _choice("norm_type", NORM_TYPES, "2"),
     _size("output_size", "2", allow_none_items=True),
     _choice("upstream", ("ones", "one-hot", "random integers", "typed")),
     _int("cell", 0, 0),  # the one-hot upstream's output cell (row-major)
     _text("gradient", ""),  # a typed upstream gradient
-    _int("seed", 0, 0, 9999),
+    _int("gradient_seed", 0, 0, 9999),  # the random upstream gradient's seed
+    _int("seed", 0, 0, 9999),  # the presets' seed
     STEP,
 )
 PAGE_FIELDS["unpool"] = (
@@ -300,6 +302,7 @@ PAGE_FIELDS["unpool"] = (
     _size("stride", "None", allow_none=True),
     _size("padding", "0"),
     _size("output_size", "None", allow_none=True),
+    _int("seed", 0, 0, 9999),
     STEP,
 )
 PAGE_FIELDS["fractional"] = (

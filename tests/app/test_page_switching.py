@@ -39,6 +39,11 @@ def _change(page: AppPage) -> None:
     elif name == "images":
         page.type("kernel_size", "3")
         page.set(cells=10)
+    elif name == "backward":
+        page.set(function="avg_pool1d")
+        page.set(upstream="one-hot")
+    elif name == "unpool":
+        page.type("output_size", "5")
 
 
 def _assert_changed(page: AppPage) -> None:
@@ -60,6 +65,11 @@ def _assert_changed(page: AppPage) -> None:
         assert page.value("kernel_size") == 3 and page.value("shift") == 2
     elif name == "images":
         assert page.value("kernel_size") == "3" and page.value("cells") == 10
+    elif name == "backward":
+        assert page.value("function") == "avg_pool1d" and page.value("upstream") == "one-hot"
+        assert page.code_after("x.grad = ∂L/∂x") == "0.5 0.5 0 0 0 0 0 0 0 0"
+    elif name == "unpool":
+        assert page.code_after("unpooled") == "0 4 0 3 0"
 
 
 def _assert_defaults(page: AppPage) -> None:
@@ -78,6 +88,10 @@ def _assert_defaults(page: AppPage) -> None:
         assert page.value("kernel_size") == 2 and page.value("shift") == 1
     elif name == "images":
         assert page.value("kernel_size") == "2"
+    elif name == "backward":
+        assert page.code_after("x.grad = ∂L/∂x") == "0 1 0 1 1 0 0 1 1 0"
+    elif name == "unpool":
+        assert page.code_after("unpooled") == "0 4 0 3"
     elif name == "home":
         assert page.at.title[0].value == "Pooling Lab"
 

@@ -198,14 +198,19 @@ def figure_height(scene: Scene, width_px: int = 900) -> int:
 
 
 def window_figure(scene: Scene, step: int, palette: Palette, *, show_outputs: bool = True,
-                  width_px: int = 900, max_height_px: int = 640) -> PlainFigure:  # fmt: skip
+                  width_px: int = 900, max_height_px: int = 640, titles: tuple[str, str] | None = None,
+                  every_output: bool = False) -> PlainFigure:  # fmt: skip
     """The scene at ``step``: its window, picked cell and output cell marked, outputs computed so far.
 
     ``show_outputs=False`` leaves every output empty (predict mode: the answer is not given away);
-    a scene without outputs (an invalid call) draws the input alone. ``width_px`` is the width the
-    figure is expected to get, which decides how large the numbers can be written.
+    ``every_output`` shows them all from the first step (the Backward page: the upstream
+    gradient is known). A scene without outputs (an invalid call) draws the input alone.
+    ``width_px`` is the width the figure is expected to get, which decides how large the numbers
+    can be written; ``titles`` name the two panels.
     """
     layout = json.loads(_subplot_layout(scene.one_d))
+    for annotation, title in zip(layout.get("annotations", []), titles or (), strict=False):
+        annotation["text"] = title
     across = scene.columns[1] - scene.columns[0] + 1
     panel_width = width_px if scene.one_d else width_px * 0.46
     font_size = text_size(across, int(panel_width))
@@ -218,6 +223,8 @@ def window_figure(scene: Scene, step: int, palette: Palette, *, show_outputs: bo
         step = scene.clamp(step)
         overlay = scene.overlays[step]
         shown = scene.revealed(step) if show_outputs else np.zeros(scene.outputs.shape, dtype=bool)
+        if every_output:
+            shown = np.ones(scene.outputs.shape, dtype=bool)
         out_font = text_size(len(scene.output_x), int(panel_width)) if scene.one_d else font_size
         data.append(slot_layer(scene.outputs.shape, scene.output_x, OUTPUT_AXES, palette))
         data.append(value_layer(scene.outputs, scene.output_x, OUTPUT_AXES, scene, palette, out_font, "output", shown))

@@ -166,10 +166,9 @@ def pooling_controls_2d(page: Page, functions: tuple[str, ...] | None = None) ->
     """The controls of a 2-D page: every torch parameter, tuples typed as ``2, 3`` for (H, W)."""
     function = choice(page, "function", functions, widget=st.radio)
     if not page.presenting:
-        st.caption(
-            calls.KIND_LABELS[function.removesuffix("_pool2d")]
-            + " · sizes are an int k, meaning (k, k), or a pair H, W"
-        )
+        kind = calls.KIND_LABELS[function[:-2].removesuffix("_pool")]
+        pair = "a pair H, W" if function.endswith("2d") else "a triple D, H, W" if function.endswith("3d") else ""
+        st.caption(f"{kind} · sizes are an int k" + (f", meaning (k, k), or {pair}" if pair else ""))
     values = {"function": function}
     for name in calls.parameters(function):
         if name in calls.FLAGS:

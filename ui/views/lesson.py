@@ -204,9 +204,27 @@ def _compare(function: str, arguments: dict, batch: np.ndarray):
     return compare(function, batch, **arguments)
 
 
-def torch_badge(call: PoolCall, batch: np.ndarray) -> None:
-    """Run the same call through torch and say whether it matches."""
-    check = _compare(call.function, call.arguments, batch)
+@st.cache_data(max_entries=32, show_spinner=False)
+def _compare_gradient(function: str, arguments: dict, batch: np.ndarray, gradient: np.ndarray):
+    """Cached like :func:`_compare`: the gradient against torch's autograd."""
+    from pooling_core.reference import compare_grad  # imports torch on first use
+
+    return compare_grad(function, batch, gradient, **arguments)
+
+
+def torch_badge(call: PoolCall, batch: np.ndarray, *, gradient: np.ndarray | None = None) -> None:
+    """Run the same call through torch and say whether it matches (with ``gradient``: the
+    backward of the call for that upstream gradient, against torch's autograd)."""
+    if gradient is not None:
+        check = _compare_gradient(call.function, call.arguments, batch, gradient)
+        if check.equal and not check.our_error:
+            how = "exactly" if check.bit_exact else f"within {check.summary.split('within ')[-1].rstrip(')')}"
+            st.success(
+                f"✅ matches torch autograd {how} (x.grad after y.backward(g), torch.nn.functional.{call.function})"
+            )
+            return
+    else:
+        check = _compare(call.function, call.arguments, batch)
     if check.equal and not check.our_error:
         st.success(f"✅ {check.summary} (torch.nn.functional.{call.function})")
     elif check.equal:

@@ -104,7 +104,7 @@ class Page:
         return 360 if self.narrow else 900
 
     @contextlib.contextmanager
-    def controls(self, heading: str = "Parameters"):
+    def controls(self, heading: str | None = "Parameters"):
         """Where the page's controls go: the sidebar, or, when presenting (no sidebar), a row of
         controls in the page itself, next to what they change."""
         if self.presenting:
@@ -112,7 +112,8 @@ class Page:
                 yield
         else:
             with st.sidebar:
-                st.header(heading)
+                if heading:
+                    st.header(heading)
                 yield
 
     def intro(self, title: str, text: str, *, predicting_text: str | None = None) -> None:

@@ -1,0 +1,177 @@
+"""The backward pass, step by step: where each output's gradient goes. No Streamlit here.
+
+Training sends a gradient ``g = ∂L/∂y`` back through the pool. Output ``o`` depends only on the
+cells of its window, so ``g[o]`` flows into that window: to its maximum (max pooling), spread
+evenly (average pooling: ``g[o] / divisor`` each), or by the chain rule (Lp). Where windows
+overlap, the contributions add up. Every number here is :mod:`pooling_core.grad`'s: the whole
+gradient, and each output's share (the gradient of one output alone, a one-hot ``g``), so the
+steps add up to the whole by construction, and nothing recomputes a window.
+
+>>> import numpy as np
+>>> from pooling_core import PoolCall
+>>> x = np.array([1, 4, -1, 0, 2, -2, 1, 3, 3, 1], dtype=np.float32)
+>>> flow = build(PoolCall("max_pool1d", {"kernel_size": 2}), x, np.ones(5, dtype=np.float32))
+>>> flow.gradient.tolist()
+[0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0]
+>>> flow.reached(0)  # output 0's gradient goes to x[1] only
+[((1,), 1.0)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from pooling_core import PoolCall, grad
+from pooling_core.animation import fmt
+
+UPSTREAMS = ("ones", "one-hot", "random integers", "typed")
+
+
+def upstream(kind: str, shape: tuple[int, ...], *, cell: int = 0, seed: int = 0, typed: str = "") -> np.ndarray:
+    """The upstream gradient ``g`` of the output's ``shape`` (float32).
+
+    ``ones`` (the gradient of ``y.sum()``), ``one-hot`` (1 at output ``cell``, row-major: where
+    one output's gradient goes), ``random integers`` from −3 to 3 (``seed``), or ``typed``
+    (numbers separated by spaces, rows by ``;``). Raises ``ValueError`` saying what is wrong.
+
+    >>> upstream("one-hot", (2, 3), cell=4).tolist()
+    [[0.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    >>> upstream("typed", (3,), typed="1 2")
+    Traceback (most recent call last):
+    ...
+    ValueError: The typed gradient has 2 values; the output y has 3 cells (shape (3,)): type one number per output cell.
+    """
+    count = int(np.prod(shape))
+    if kind == "ones":
+        return np.ones(shape, dtype=np.float32)
+    if kind == "one-hot":
+        if not 0 <= cell < count:
+            raise ValueError(f"The one-hot cell must be from 0 to {count - 1} (the output has {count} cells).")
+        values = np.zeros(count, dtype=np.float32)
+        values[cell] = 1
+        return values.reshape(shape)
+    if kind == "random integers":
+        return np.random.default_rng(seed).integers(-3, 4, size=shape).astype(np.float32)
+    if kind == "typed":
+        tokens = [token for token in re.split(r"[\s,;]+", typed.strip()) if token]
+        try:
+            values = [float(token.replace("−", "-")) for token in tokens]
+        except ValueError:
+            bad = next(token for token in tokens if not _is_number(token))
+            raise ValueError(f'"{bad}" is not a number: type the gradient as numbers, e.g. 1 0 2.') from None
+        if len(values) != count:
+            raise ValueError(
+                f"The typed gradient has {len(values)} values; the output y has {count} cells (shape {shape}): "
+                "type one number per output cell."
+            )
+        return np.array(values, dtype=np.float32).reshape(shape)
+    raise ValueError(f"upstream must be one of {', '.join(UPSTREAMS)}, but got {kind!r}")
+
+
+def _is_number(token: str) -> bool:
+    try:
+        float(token.replace("−", "-"))
+    except ValueError:
+        return False
+    return True
+
+
+def gradient_function(call: PoolCall):
+    """``pooling_core.grad.<function>_input``: the call's backward."""
+    return getattr(grad, f"{call.function}_input")
+
+
+@dataclass(frozen=True)
+class Flow:
+    """The gradient of one call on one plane, and each output's share of it."""
+
+    call: PoolCall
+    plane: np.ndarray  # the input x, (L,) or (H, W)
+    upstream: np.ndarray  # g = ∂L/∂y, the output's shape
+    gradient: np.ndarray  # ∂L/∂x = x.grad, the input's shape
+    shares: tuple[np.ndarray, ...]  # per output cell (row-major): what its g sends back to x
+
+    def so_far(self, step: int) -> np.ndarray:
+        """``x.grad`` after the first ``step + 1`` outputs have sent their gradient back."""
+        return np.sum(self.shares[: step + 1], axis=0) if self.shares else np.zeros_like(self.gradient)
+
+    def reached(self, step: int) -> list[tuple[tuple[int, ...], float]]:
+        """The input cells output ``step`` sends gradient to, with how much, in scan order."""
+        share = self.shares[step]
+        return [(tuple(int(i) for i in index), float(share[index])) for index in zip(*np.nonzero(share), strict=True)]
+
+    def output_index(self, step: int) -> tuple[int, ...]:
+        return tuple(int(i) for i in np.unravel_index(step, self.upstream.shape))
+
+
+def build(call: PoolCall, plane: np.ndarray, upstream: np.ndarray) -> Flow:
+    """The gradient of ``call`` on ``plane`` for the upstream gradient ``upstream`` (raises the
+    call's ``ValueError``/``TypeError`` when torch would refuse it)."""
+    backward = gradient_function(call)
+    x = np.asarray(plane, dtype=np.float32)[None]  # (C=1, *spatial)
+    arguments = dict(call.arguments)
+    g = np.asarray(upstream, dtype=np.float32)
+    total = backward(x, g[None], **arguments)[0]
+    shares = []
+    for flat in range(g.size):
+        one = np.zeros(g.size, dtype=np.float32)
+        one[flat] = g.ravel()[flat]
+        shares.append(backward(x, one.reshape(g.shape)[None], **arguments)[0])
+    return Flow(call, x[0], g, total, tuple(shares))
+
+
+def _where(index: tuple[int, ...]) -> str:
+    return str(index[0]) if len(index) == 1 else "(" + ", ".join(map(str, index)) + ")"
+
+
+def sentence(flow: Flow, step: int) -> tuple[str, str]:
+    """The step's arithmetic line and sentence: where output ``step``'s gradient goes."""
+    index = flow.output_index(step)
+    g = float(flow.upstream[index])
+    reached = flow.reached(step)
+    kind = flow.call.kind
+    so_far = flow.so_far(step)
+    after = "; ".join(f"x.grad[{_where(cell)}] = {fmt(so_far[cell])}" for cell, _ in reached)
+    if not reached:
+        arithmetic = f"∂L/∂y[{_where(index)}] = {fmt(g)}: nothing flows back"
+        text = (f"Output {_where(index)} has gradient {fmt(g)}" + (", so it sends nothing back." if g == 0 else
+                ", but no input cell of its window can pass it on (it reads only padding)."))  # fmt: skip
+        return arithmetic, text
+    if kind in ("max", "adaptive_max", "fractional_max"):
+        (cell, amount), *_ = reached
+        arithmetic = f"x.grad[{_where(cell)}] += {fmt(amount)}"
+        text = (f"Output {_where(index)} was the maximum x[{_where(cell)}] = {fmt(flow.plane[cell])} of its window, "
+                f"so all of its gradient {fmt(g)} goes there and nowhere else: {after}.")  # fmt: skip
+    elif kind in ("avg", "adaptive_avg"):
+        amounts = {round(amount, 6) for _, amount in reached}
+        each = fmt(reached[0][1]) if len(amounts) == 1 else "its share"
+        cells = ", ".join(_where(cell) for cell, _ in reached)
+        arithmetic = f"{fmt(g)} spread over {len(reached)} cells: x.grad[{cells}] += {each}"
+        text = (f"Output {_where(index)} is an average, so its gradient {fmt(g)} is shared by the cells it averaged "
+                f"(divided by the window's divisor): {after}.")  # fmt: skip
+    else:
+        cells = ", ".join(f"x.grad[{_where(cell)}] += {fmt(amount)}" for cell, amount in reached)
+        arithmetic = cells
+        text = (f"Output {_where(index)} is (Σ xᵖ)^(1/p): by the chain rule each cell gets "
+                f"g · (x_i / y)^(p−1): {after}.")  # fmt: skip
+    return arithmetic, text
+
+
+def torch_code(flow: Flow, input_code: str) -> str:
+    """What torch does, in code: requires_grad, the call, backward with g, and x.grad."""
+    g = flow.upstream[None].tolist()
+    return "\n".join([
+        "import torch",
+        "import torch.nn.functional as F",
+        "",
+        input_code,
+        "x.requires_grad_()",
+        f"y = {flow.call.functional_code()}",
+        f"g = torch.tensor({g!r})  # the upstream gradient ∂L/∂y",
+        "y.backward(g)",
+        f"x.grad  # {' '.join(fmt(v).replace('−', '-') for v in flow.gradient.ravel()[:20])}"
+        + (" …" if flow.gradient.size > 20 else ""),
+    ])  # fmt: skip

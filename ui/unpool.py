@@ -1,0 +1,101 @@
+"""Unpooling: ``max_pool*d(..., return_indices=True)`` then ``max_unpool*d``, as data. No Streamlit.
+
+Max pooling keeps one value per window and, with ``return_indices``, where it came from.
+``max_unpool`` writes each value back at its index and fills every other cell with 0. The size
+it gives back is ambiguous: pooling a length 5 by 2 gives 2 outputs, and unpooling 2 outputs
+gives ``(2 − 1)·2 + 2 = 4`` by default — not 5, unless ``output_size=5`` says so.
+
+>>> import numpy as np
+>>> back = build(np.array([1, 4, -1, 3, 2], dtype=np.float32), {"kernel_size": 2})
+>>> back.pooled.tolist(), back.indices.tolist(), back.unpooled.tolist()
+([4.0, 3.0], [1, 3], [0.0, 4.0, 0.0, 3.0])
+>>> build(np.array([1, 4, -1, 3, 2], dtype=np.float32), {"kernel_size": 2}, (5,)).unpooled.tolist()
+[0.0, 4.0, 0.0, 3.0, 0.0]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pooling_core import PoolCall
+from pooling_core.animation import fmt
+from pooling_core.geometry import unpool_size
+
+
+@dataclass(frozen=True)
+class Unpooled:
+    """One plane pooled with its indices, and unpooled again."""
+
+    plane: np.ndarray  # x
+    pool: PoolCall  # max_pool*d(x, ..., return_indices=True)
+    unpool: PoolCall  # max_unpool*d(y, indices, ...)
+    pooled: np.ndarray  # y
+    indices: np.ndarray  # where each y came from, flattened per plane
+    unpooled: np.ndarray  # y written back at its indices, 0 elsewhere
+    default_size: tuple[int, ...]  # what max_unpool gives back without output_size
+
+    @property
+    def ndim(self) -> int:
+        return self.plane.ndim
+
+    def position(self, step: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """``(output cell, input cell)`` of pooled value ``step`` (row-major): where it goes back."""
+        out = tuple(int(i) for i in np.unravel_index(step, self.pooled.shape))
+        target = tuple(int(i) for i in np.unravel_index(int(self.indices[out]), self.unpooled.shape))
+        return out, target
+
+
+def build(plane: np.ndarray, arguments: dict, output_size: tuple[int, ...] | None = None) -> Unpooled:
+    """Pool ``plane`` (``(L,)`` or ``(H, W)``) with ``max_pool`` and the sizes of ``arguments``
+    (kernel_size, stride, padding), then unpool it; raises torch's rule as ``ValueError``."""
+    suffix = f"{plane.ndim}d"
+    batch = np.asarray(plane, dtype=np.float32)[None]
+    pool = PoolCall(f"max_pool{suffix}", {**arguments, "return_indices": True})
+    pooled, indices = pool.run(batch)
+    windows = pool.windows(batch.shape)
+    default = tuple(unpool_size(axis.output_size, axis.kernel_size, axis.stride, axis.padding) for axis in windows.axes)
+    unpool_arguments = {"indices": indices, **arguments}
+    if output_size is not None:
+        unpool_arguments["output_size"] = tuple(output_size)
+    unpool = PoolCall(f"max_unpool{suffix}", unpool_arguments)
+    unpooled = unpool.run(pooled)
+    return Unpooled(batch[0], pool, unpool, pooled[0], indices[0], unpooled[0], default)
+
+
+def ambiguity(back: Unpooled) -> str:
+    """The output-size question, with this call's numbers (markdown)."""
+    size_in, size_out = back.plane.shape, back.pooled.shape
+    axes = back.pool.windows(back.plane[None].shape).axes
+    lines = []
+    names = ("L",) if back.ndim == 1 else ("H", "W")
+    for name, axis, size, pooled, default in zip(names, axes, size_in, size_out, back.default_size, strict=True):
+        rule = f"({pooled} − 1)·{axis.stride} + {axis.kernel_size} − 2·{axis.padding} = {default}"
+        if default == size:
+            lines.append(f"- {name}: {size} cells pool to {pooled}; unpooling gives back {rule}: the same size.")
+        else:
+            lo, hi = default - axis.stride + 1, default + axis.stride - 1
+            lines.append(
+                f"- {name}: {size} cells pool to {pooled}; unpooling {pooled} gives back {rule} — **not {size}**. "
+                f"Several input sizes pool to the same {pooled} outputs, so the size is ambiguous: pass `output_size` "
+                f"(from {lo} to {hi}: strictly between {default} − {axis.stride} and {default} + {axis.stride})."
+            )
+    return "\n".join(lines)
+
+
+def _where(index: tuple[int, ...]) -> str:
+    return str(index[0]) if len(index) == 1 else "(" + ", ".join(map(str, index)) + ")"
+
+
+def sentence(back: Unpooled, step: int) -> tuple[str, str]:
+    """Where pooled value ``step`` goes back."""
+    out, target = back.position(step)
+    value = fmt(back.pooled[out])
+    flat = int(back.indices[out])
+    arithmetic = f"unpooled[{_where(target)}] = y[{_where(out)}] = {value}"
+    text = (
+        f"y[{_where(out)}] = {value} was the maximum of its window, at x[{_where(target)}] (indices[{_where(out)}] = "
+        f"{flat}), so max_unpool writes it back there; the other cells of the window stay 0."
+    )
+    return arithmetic, text
