@@ -108,6 +108,25 @@ def pool_steps(call: PoolCall, plane: np.ndarray) -> list[Step]:
     return [_step(plane, call, windows, index, result, indices) for index in np.ndindex(*result.shape)]
 
 
+def _bins_text(windows: Windows, index) -> str:
+    """Adaptive bins: where this one starts and ends (the formula with its numbers), and the
+    cells it shares with its neighbours (bins overlap when the sizes do not divide)."""
+    parts, shared = [], []
+    for axis, i in zip(windows.axes, index, strict=True):
+        length, count = axis.input_size, axis.output_size
+        start, end = int(axis.starts[i]), int(axis.ends[i])
+        parts.append(f"[⌊{i}·{length}/{count}⌋, ⌈{i + 1}·{length}/{count}⌉) = [{start}, {end})")
+        for other in (i - 1, i + 1):
+            if 0 <= other < count:
+                low, high = max(start, int(axis.starts[other])), min(end, int(axis.ends[other]))
+                shared += [str(cell) for cell in range(low, high)]
+    text = f"Its bin covers {' × '.join(parts)}"
+    if shared:
+        cells = ", ".join(dict.fromkeys(shared))
+        text += f"; it overlaps its neighbours on cell{'s' if len(set(shared)) > 1 else ''} {cells}"
+    return text + "."
+
+
 def _step(plane, call: PoolCall, windows: Windows, index, result, indices) -> Step:
     kind = call.kind
     cells = windows.window_cells(*index)
@@ -167,6 +186,16 @@ def _step(plane, call: PoolCall, windows: Windows, index, result, indices) -> St
         sentence += f" The maximum is at input {_position_text(chosen)}."
     if added_by_ceil:
         sentence += " This window exists only because ceil_mode=True rounds the output size up."
+    if kind == "lp" and math.isnan(out_value) and any(v < 0 for v in real):
+        p = float(call.argument("norm_type"))
+        if p.is_integer():
+            sentence += (f" NaN: the sum of the p-th powers is negative, and its 1/{fmt(p)}-th root is not a real "
+                         "number (torch raises negative inputs to p as they are).")  # fmt: skip
+        else:
+            sentence += (f" NaN: a negative number raised to the fractional power p = {fmt(p)} has no real value "
+                         "(torch raises negative inputs to p as they are, without |x|).")  # fmt: skip
+    if kind.startswith("adaptive"):
+        sentence += " " + _bins_text(windows, index)
     return Step(
         output_index=tuple(int(i) for i in index),
         cells=positions,

@@ -20,6 +20,7 @@ cells have coordinates outside the input (``-1``, ``L``, ...).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -42,6 +43,7 @@ class Overlay:
     arithmetic: str  # "max(1, 4) = 4"
     description: str  # the step in one sentence
     added_by_ceil: bool
+    shared: tuple[tuple[int, int], ...] = ()  # adaptive bins: cells another bin reads too (bins overlap)
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,18 @@ def _scene(call: PoolCall, plane: np.ndarray, windows: Windows, outputs: np.ndar
             output=_as_grid(step.output_index), arithmetic=step.arithmetic, description=step.description,
             added_by_ceil=step.added_by_ceil,
         ))  # fmt: skip
+    if call.kind.startswith("adaptive"):  # overlapping bins: mark the cells another bin reads too
+        readers: dict[tuple[int, int], int] = {}
+        for overlay in overlays:
+            for row, column, kind in overlay.window:
+                if kind == CELL_INPUT:
+                    readers[(row, column)] = readers.get((row, column), 0) + 1
+        overlays = [
+            dataclasses.replace(
+                overlay, shared=tuple((r, c) for r, c, k in overlay.window if readers.get((r, c), 0) > 1)
+            )
+            for overlay in overlays
+        ]
     dropped = tuple(tuple(_as_grid(position) for position in window) for window in windows.dropped_windows())
     for window in dropped:
         rows = (min(rows[0], *(r for r, _ in window)), max(rows[1], *(r for r, _ in window)))

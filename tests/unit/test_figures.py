@@ -196,3 +196,22 @@ def test_invariance_figures_are_valid_and_in_the_palette():
     for figure in (inputs, outputs, translation, curve):
         assert figure.layout.paper_bgcolor == DARK.background
         json.loads(figure.to_json())
+
+
+def test_adaptive_bins_say_their_formula_and_their_overlaps_are_marked():
+    scene = scenes.build(PoolCall("adaptive_avg_pool1d", dict(output_size=4)), np.arange(10, dtype=np.float32))
+    assert [overlay.shared for overlay in scene.overlays] == [((0, 2),), ((0, 2),), ((0, 7),), ((0, 7),)]
+    assert "Its bin covers [⌊1·10/4⌋, ⌈2·10/4⌉) = [2, 5); it overlaps its neighbours on cell 2." in (
+        scene.overlays[1].description
+    )
+    shapes = window_figure(scene, 1, LIGHT).to_dict()["layout"]["shapes"]
+    assert sum(shape["line"].get("dash") == "dot" and shape["line"]["color"] == LIGHT.window for shape in shapes) == 1
+    even = scenes.build(PoolCall("adaptive_avg_pool1d", dict(output_size=5)), np.arange(10, dtype=np.float32))
+    assert all(overlay.shared == () for overlay in even.overlays) and "overlaps" not in even.overlays[0].description
+
+
+def test_lp_with_a_fractional_power_on_negatives_says_why_it_is_nan():
+    scene = scenes.build(PoolCall("lp_pool1d", dict(norm_type=1.5, kernel_size=2)), LECTURE)
+    assert np.isnan(scene.outputs[0, 1])
+    assert "a negative number raised to the fractional power p = 1.5 has no real value" in scene.overlays[1].description
+    assert "NaN:" not in scene.overlays[0].description  # 1 and 4: a real result

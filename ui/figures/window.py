@@ -135,6 +135,13 @@ def window_marks(overlay: Overlay, palette: Palette) -> list[dict]:
     ]
 
 
+def shared_marks(overlay: Overlay, palette: Palette) -> list[dict]:
+    """Cells this adaptive bin shares with another (bins overlap when sizes do not divide): a
+    dotted inner outline."""
+    return [_cell(INPUT_AXES, row, column, inset=0.22, line=dict(color=palette.window, width=2, dash="dot"))
+            for row, column in overlay.shared]  # fmt: skip
+
+
 def chosen_marks(overlay: Overlay, palette: Palette) -> list[dict]:
     """The cell max pooling picked: a double outline (shape, not only colour, tells it apart)."""
     if overlay.chosen is None:
@@ -231,7 +238,9 @@ def window_figure(scene: Scene, step: int, palette: Palette, *, show_outputs: bo
         data.append(nan_layer(scene.outputs, scene.output_x, OUTPUT_AXES, palette, out_font, shown))
         # The picked cell is an answer too (predict mode hides it with the outputs).
         picked = chosen_marks(overlay, palette) if show_outputs else []
-        shapes = window_marks(overlay, palette) + picked + dropped_marks(scene, palette)
+        shapes = (
+            window_marks(overlay, palette) + shared_marks(overlay, palette) + picked + dropped_marks(scene, palette)
+        )
         shapes.append(output_mark(overlay, scene, palette))
         annotations += chosen_label(overlay, palette) if show_outputs else []
     data = [trace for trace in data if trace is not None]
