@@ -7,6 +7,7 @@ even when the page stopped early (``Page.stop``), so the address bar always repr
 
 import streamlit as st
 
+from ui import state
 from ui.views import frame
 from ui.views.page import sync_url
 
@@ -17,3 +18,4 @@ with frame.routed():
         navigation.run()
     finally:
         sync_url()
+frame.settle_memory(st.session_state.get(state.CURRENT_PAGE))

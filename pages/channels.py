@@ -6,7 +6,6 @@ import streamlit as st
 from pooling_core import PoolCall
 from pooling_core.reference import torch_repr
 from ui import calls, questions
-from ui.figures.planes import planes_figure
 from ui.views import controls, lesson, quiz
 from ui.views.page import start
 
@@ -45,7 +44,7 @@ try:
 except (ValueError, TypeError) as error:
     st.markdown(f"**x** · shape `{tuple(x.shape)}`")
     st.code(torch_repr(x), language=None, wrap_lines=True)
-    st.plotly_chart(planes_figure(x, None, page.palette), config={"displayModeBar": False}, key="planes", theme=None)
+    lesson.planes_chart(page, x, None)
     st.error(f"torch's rule: {error}", icon="✋")
     page.stop()
 
@@ -68,7 +67,6 @@ elif alone:
     st.success("Pooling each plane on its own gives exactly the same planes: channels and samples never mix.")
 else:
     st.error("A plane pooled alone differs from the same plane pooled in the tensor.")
-shown = planes_figure(x, None if hide else y, page.palette, plane_height=150 if page.presenting else 210)
-(planes_area or st).plotly_chart(shown, config={"displayModeBar": False}, key="planes", theme=None)
+lesson.planes_chart(page, x, None if hide else y, area=planes_area)
 lesson.torch_badge(call, x)
 lesson.code_panel(call, x)

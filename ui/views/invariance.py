@@ -11,6 +11,8 @@ import streamlit as st
 
 from ui import invariance as inv
 from ui.figures import invariance as figures
+from ui.figures.plain import PlainFigure
+from ui.palette import palette
 from ui.views import controls
 from ui.views.page import Page
 
@@ -76,6 +78,29 @@ def _curves(grid: np.ndarray, kernel_size: int, direction: str, fill: str) -> di
     return inv.unchanged_fractions(grid, kernel_size, range(2 * kernel_size + 1), direction, fill)
 
 
+# The figures too: built with plotly's objects they cost ~150 ms of CPU per session, the same for
+# every session with the same settings. Cached as plain specs, each run hands them over unchecked.
+@st.cache_data(max_entries=64, show_spinner=False)
+def _permutation_specs(grid: np.ndarray, kernel_size: int, seed: int, theme: str, width: int) -> tuple[dict, dict]:
+    inputs, outputs = figures.permutation_figures(_permutation(grid, kernel_size, seed), kernel_size,
+                                                  palette(theme), width)  # fmt: skip
+    return inputs.to_plotly_json(), outputs.to_plotly_json()
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _translation_spec(grid: np.ndarray, settings: Settings, theme: str, width: int, picture: bool) -> dict:
+    result = _translation(grid, settings.kernel_size, settings.shift, settings.direction, settings.fill)
+    return figures.translation_figure(grid, result, palette(theme), picture=picture, panel_width=width).to_plotly_json()
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _curve_spec(grid: np.ndarray, settings: Settings, theme: str, name: str) -> dict:
+    k = settings.kernel_size
+    curves = _curves(grid, k, settings.direction, settings.fill)
+    title = f"Unchanged outputs against the shift ({name})"
+    return figures.curve_figure(curves, settings.shift, k, title, palette(theme)).to_plotly_json()
+
+
 def grid_of(settings: Settings) -> np.ndarray:
     return _grid(settings.preset, settings.seed, settings.kernel_size)
 
@@ -94,7 +119,8 @@ def permutation_section(page: Page, grid: np.ndarray, kernel_size: int, seed: in
                         hide: bool = False) -> inv.PermutationCheck:  # fmt: skip
     """The three inputs, then (unless ``hide``: predict mode) whether each output changed."""
     check = _permutation(grid, kernel_size, seed)
-    inputs, outputs = figures.permutation_figures(check, kernel_size, page.palette, panel_width(page))
+    inputs, outputs = (PlainFigure(spec) for spec in _permutation_specs(grid, kernel_size, seed, page.palette.name,
+                                                                        panel_width(page)))  # fmt: skip
     st.plotly_chart(inputs, key="permutation_inputs", config=CHART_CONFIG, theme=None,
                     alt="The grid, shuffled inside each pooling cell, and shuffled across cells.")  # fmt: skip
     if hide:
@@ -113,13 +139,12 @@ def permutation_section(page: Page, grid: np.ndarray, kernel_size: int, seed: in
 
 def translation_section(page: Page, name: str, grid: np.ndarray, settings: Settings, *, picture: bool = False) -> dict:
     k, t = settings.kernel_size, settings.shift
-    result = _translation(grid, k, t, settings.direction, settings.fill)
     curves = _curves(grid, k, settings.direction, settings.fill)
-    figure = figures.translation_figure(grid, result, page.palette, picture=picture, panel_width=panel_width(page))
+    figure = PlainFigure(_translation_spec(grid, settings, page.palette.name, panel_width(page), picture))
     st.plotly_chart(figure, key=f"translation_{name}", config=CHART_CONFIG, theme=None,
                     alt=f"The {name} before and after a shift by {t}, raw and pooled; changes in red.")  # fmt: skip
     chart, words = st.columns([3, 2], vertical_alignment="center")
-    curve = figures.curve_figure(curves, t, k, f"Unchanged outputs against the shift ({name})", page.palette)
+    curve = PlainFigure(_curve_spec(grid, settings, page.palette.name, name))
     chart.plotly_chart(curve,
                        key=f"curve_{name}", config=CHART_CONFIG, theme=None,
                        alt=f"Fraction of unchanged outputs for shifts 0 to {2 * k}: max, avg, no pooling.")  # fmt: skip

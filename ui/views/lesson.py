@@ -22,7 +22,10 @@ from pooling_core.animation import fmt
 from pooling_core.codegen import argument_order_note, tensor_code
 from ui import advice, questions
 from ui import scene as scenes
+from ui.figures.plain import PlainFigure
+from ui.figures.planes import planes_figure
 from ui.figures.window import window_figure
+from ui.palette import palette
 from ui.scene import Scene
 from ui.views import quiz
 from ui.views.page import Page, sync_url
@@ -282,3 +285,15 @@ def pooled_view(page: Page, plane: np.ndarray, chosen, *, input_label: str, indi
     with right:
         torch_badge(chosen.call, batch)
         code_panel(chosen.call, batch)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _planes_spec(x: np.ndarray, y: np.ndarray | None, theme: str, plane_height: int) -> dict:
+    """The planes figure as a plain spec, shared by every session with the same tensor and call."""
+    return planes_figure(x, y, palette(theme), plane_height=plane_height).to_plotly_json()
+
+
+def planes_chart(page: Page, x: np.ndarray, y: np.ndarray | None, *, area=None) -> None:
+    """Every (n, c) plane of ``x`` beside its pooled plane (``y=None``: not drawn, predict mode)."""
+    spec = _planes_spec(x, y, page.palette.name, 150 if page.presenting else 210)
+    (area or st).plotly_chart(PlainFigure(spec), config={"displayModeBar": False}, key="planes", theme=None)
