@@ -40,6 +40,7 @@ LINK_FIELDS = "_link_fields"  # names of the fields the current page's link set
 SESSION_NOTICES = "_session_notices"  # bad values of the session fields in the link (shown once)
 SENT_WITHOUT_DELAY = "_sent_without_delay"  # TCP_NODELAY set for this session's socket (ui.views.frame)
 ACTIVE_FIELDS = "_active_fields"  # names of the page fields whose controls this run drew
+NARROW = "_narrow"  # the session's browser is a phone's (read once from its User-Agent)
 
 
 def key(page: str, name: str) -> str:

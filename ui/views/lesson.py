@@ -9,6 +9,7 @@ step reruns only them and they can never disagree; ▶ Play advances the same st
 
 from __future__ import annotations
 
+import hashlib
 import html
 import time
 from collections.abc import Callable
@@ -61,10 +62,35 @@ def formula(call: PoolCall, shape: tuple[int, ...], *, hide_result: bool = False
         st.markdown(f"`{line}`")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+def fingerprint(*values) -> str:
+    """A short key for cached results: arrays by their bytes, the rest by ``repr``.
+
+    ``st.cache_data`` hashes its arguments itself, but generically: ~0.7 ms per call for a call
+    and a small array, on every rerun of every session. This costs a few microseconds.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for value in values:
+        if isinstance(value, np.ndarray):
+            digest.update(f"{value.dtype}{value.shape}".encode())
+            digest.update(np.ascontiguousarray(value).tobytes())
+        elif isinstance(value, dict):
+            digest.update(fingerprint(*sorted(value.items(), key=lambda item: item[0])).encode())
+        elif isinstance(value, tuple) and any(isinstance(item, np.ndarray) for item in value):
+            digest.update(fingerprint(*value).encode())
+        else:
+            digest.update(repr(value).encode())
+        digest.update(b"|")
+    return digest.hexdigest()
+
+
 def scene_of(call: PoolCall, plane: np.ndarray) -> Scene:
     """Cached per call and input: a step, a theme change or a page switch does not rebuild it."""
-    return scenes.build(call, plane)
+    return _scene(fingerprint(call.function, call.arguments, plane), call, plane)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _scene(key: str, _call: PoolCall, _plane: np.ndarray) -> Scene:
+    return scenes.build(_call, _plane)
 
 
 # --- the step panel -------------------------------------------------------------------------
@@ -198,21 +224,29 @@ def invalid_call(page: Page, call: PoolCall | None, plane: np.ndarray, problem: 
     st.error(f"torch's rule: {problem}" + (f" — {hint}." if hint else ""), icon="✋")
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def _compare(function: str, arguments: dict, batch: np.ndarray):
     """Cached per call and input: reruns that only move the step or a crop do not ask torch
     again (a full-size image comparison costs ~0.2 s of both cores)."""
-    from pooling_core.reference import compare  # imports torch on first use
-
-    return compare(function, batch, **arguments)
+    return _compared(fingerprint(function, arguments, batch), function, arguments, batch)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def _compared(key: str, function: str, _arguments: dict, _batch: np.ndarray):
+    from pooling_core.reference import compare  # imports torch on first use
+
+    return compare(function, _batch, **_arguments)
+
+
 def _compare_gradient(function: str, arguments: dict, batch: np.ndarray, gradient: np.ndarray):
     """Cached like :func:`_compare`: the gradient against torch's autograd."""
+    return _compared_gradient(fingerprint(function, arguments, batch, gradient), function, arguments, batch, gradient)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _compared_gradient(key: str, function: str, _arguments: dict, _batch: np.ndarray, _gradient: np.ndarray):
     from pooling_core.reference import compare_grad  # imports torch on first use
 
-    return compare_grad(function, batch, gradient, **arguments)
+    return compare_grad(function, _batch, _gradient, **_arguments)
 
 
 def torch_badge(call: PoolCall, batch: np.ndarray, *, gradient: np.ndarray | None = None) -> None:

@@ -92,8 +92,11 @@ class Page:
     def narrow(self) -> bool:
         """A phone: its browser says "Mobile" (tablets do not). Streamlit lays columns out one
         under another there; figures are laid out for ~360 px, with fewer numbers."""
-        agent = st.context.headers.get("User-Agent", "") or ""
-        return ("Mobi" in agent or "Android" in agent and "Mobile" in agent) and "iPad" not in agent
+        known = st.session_state.get(state.NARROW)
+        if known is None:  # the browser does not change in a session: read its headers once
+            agent = st.context.headers.get("User-Agent", "") or ""
+            known = st.session_state[state.NARROW] = "Mobi" in agent and "iPad" not in agent
+        return known
 
     @property
     def figure_width(self) -> int:
