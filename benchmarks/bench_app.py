@@ -702,6 +702,81 @@ def bench_page(browser, base_url: str, args, page_name: str) -> tuple[list[str],
     return lines, ok
 
 
+FLOOR_SCRIPT = "benchmarks/floor_app.py"
+TARGET_RATIO = 1.25  # the app within 1.25× of the floor, for a change and for a first view
+
+
+def first_views(browser, url: str, count: int) -> list[float]:
+    """Seconds to the first drawn view of ``url`` in ``count`` fresh browser contexts (nothing cached)."""
+    times = []
+    for _ in range(count):
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        recorder = Recorder()
+        recorder.attach(page)
+        times.append(open_view(page, recorder, url))
+        context.close()
+    return times
+
+
+def slider_changes(browser, url: str, key: str, changes: int, warmup: int) -> list[float]:
+    """Times (ms) from key press to redrawn chart of ``changes`` keyboard changes of the slider ``key``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    recorder = Recorder()
+    recorder.attach(page)
+    open_view(page, recorder, url)
+    slider = page.locator(f".st-key-{key}").get_by_role("slider")
+    slider.focus()
+    times = []
+    for i in range(changes + warmup):
+        sample = measure(page, recorder, lambda i=i: page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft"))
+        if i >= warmup:
+            # The slider shows its new value before any rerun, so "the text changed" comes too
+            # early on a page whose only text is the slider's: a change counts as shown once the
+            # run has finished, the page is redrawn and the chart has drawn its new layout.
+            if sample.chart_ms is None:
+                raise RuntimeError(f"{url}: the chart did not redraw after a kernel_size change")
+            times.append(max(sample.finished_ms, sample.view_ms, sample.chart_ms))
+    context.close()
+    return times
+
+
+def bench_floor(browser, app_url: str, floor_url: str, args) -> tuple[list[str], bool]:
+    """The app against the floor page, turn by turn in the same run: slider changes and first views."""
+    rounds = 3
+    app_changes, floor_changes, app_views, floor_views = [], [], [], []
+    for _ in range(rounds):  # interleaved, so that the machine's noise falls on both alike
+        app_changes += slider_changes(browser, f"{app_url}/pool_1d", state.key("pool_1d", "kernel_size"),
+                                      args.changes // rounds + 1, args.warmup)  # fmt: skip
+        floor_changes += slider_changes(browser, floor_url, "kernel_size", args.changes // rounds + 1, args.warmup)
+        app_views += first_views(browser, f"{app_url}/pool_1d", 2)
+        floor_views += first_views(browser, floor_url, 2)
+    change_ratio = statistics.median(app_changes) / statistics.median(floor_changes)
+    view_ratio = statistics.median(app_views) / statistics.median(floor_views)
+    ok = change_ratio <= TARGET_RATIO and view_ratio <= TARGET_RATIO
+
+    def verdict(ratio: float) -> str:
+        return f"{'✅' if ratio <= TARGET_RATIO else '❌'} ≤ {TARGET_RATIO}"
+
+    lines = [
+        "### /pool_1d against the floor (a bare page: one slider, one small Plotly heatmap)",
+        "",
+        "| measure | /pool_1d median / p95 | floor median / p95 | ratio of medians | target |",
+        "|---|---:|---:|---:|:-:|",
+        f"| slider change → updated view, ms ({len(app_changes)} / {len(floor_changes)}) "
+        f"| {statistics.median(app_changes):.0f} / {percentile(app_changes, 0.95):.0f} "
+        f"| {statistics.median(floor_changes):.0f} / {percentile(floor_changes, 0.95):.0f} "
+        f"| **{change_ratio:.2f}** | {verdict(change_ratio)} |",
+        f"| first view in a fresh browser, s ({len(app_views)} / {len(floor_views)}) "
+        f"| {statistics.median(app_views):.2f} / {percentile(app_views, 0.95):.2f} "
+        f"| {statistics.median(floor_views):.2f} / {percentile(floor_views, 0.95):.2f} "
+        f"| **{view_ratio:.2f}** | {verdict(view_ratio)} |",
+        "",
+    ]
+    return lines, ok
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--page", action="append", help="page path, e.g. pool_1d (repeatable; default pool_1d)")
@@ -722,6 +797,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--base-url", help="measure an app already running there instead of starting one")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument("--no-floor", action="store_true", help="skip the comparison with the floor page")
+    parser.add_argument("--floor-only", action="store_true", help="only the comparison with the floor page")
     args = parser.parse_args(argv)
     if args.changes < 20:
         parser.error("--changes must be at least 20")
@@ -757,8 +834,15 @@ def main(argv: list[str] | None = None) -> int:
             f"Pooling Lab app benchmark · {time.strftime('%Y-%m-%d %H:%M')} · {machine} · {os.cpu_count()} CPUs"
             f" · load {os.getloadavg()[0]:.1f} · Chromium {browser.version} (headless)\n"
         )
-        for page_name in pages:
+        for page_name in [] if args.floor_only else pages:
             lines, ok = bench_page(browser, base_url, args, page_name)
+            all_ok &= ok
+            print("\n".join(lines))
+        if not args.no_floor:
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            floor_url = stack.enter_context(streamlit_server_process(scratch / "floor.log", script=FLOOR_SCRIPT))
+            first_views(browser, floor_url, 1)  # its server's first run, untimed
+            lines, ok = bench_floor(browser, base_url, floor_url, args)
             all_ok &= ok
             print("\n".join(lines))
     return 1 if (args.strict and not all_ok) else 0

@@ -92,15 +92,16 @@ def is_healthy(base_url: str) -> bool:
 
 
 @contextlib.contextmanager
-def streamlit_server_process(log_path: Path, timeout_s: float = SERVER_START_TIMEOUT_S) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free local port; yield its base URL; stop it afterwards.
+def streamlit_server_process(log_path: Path, timeout_s: float = SERVER_START_TIMEOUT_S,
+                             script: str = "app.py") -> Iterator[str]:  # fmt: skip
+    """Run `streamlit run <script>` (default app.py) on a free local port; yield its base URL; stop it afterwards.
 
     Raises ServerStartError (with the server log) if it does not become healthy in time.
     """
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
