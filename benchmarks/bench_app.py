@@ -77,7 +77,9 @@ from scripts.browser import (  # noqa: E402
     CHROMIUM_ARGS,
     LOCAL_HOSTS,
     OFFLINE_PROXY,
+    chosen,
     find_chromium,
+    open_select_box,
     streamlit_server_process,
     wait_for_plotly,
 )
@@ -563,6 +565,9 @@ def bench_page(browser, base_url: str, args, page_name: str) -> tuple[list[str],
         samples = []
         try:
             for i, action in enumerate(actions):
+                if isinstance(action, tuple):  # (untimed preparation, timed action)
+                    prepare, action = action
+                    prepare()
                 sample = measure(page, recorder, action, expect_chart=expect_chart, expect_change=expect_change)
                 if i >= args.warmup:
                     samples.append(sample)
@@ -599,22 +604,38 @@ def bench_page(browser, base_url: str, args, page_name: str) -> tuple[list[str],
         run_scenario(label, [lambda i=i: type_value(values[i % 2]) for i in range(args.changes + args.warmup)])
     elif control_key:
         lines.append(f"(no `{control_key}` slider or text input on this page: skipped)")
-    if radio_key and page.locator(f".st-key-{radio_key}").count():
-        options = [
-            o.strip() for o in page.locator(f".st-key-{radio_key} [data-testid='stRadioOption']").all_inner_texts()
-        ]
+    choice_box = page.locator(f".st-key-{radio_key}") if radio_key else None
+    if choice_box is not None and choice_box.locator("[data-testid='stRadio']").count():
+        options = [o.strip() for o in choice_box.locator("[data-testid='stRadioOption']").all_inner_texts()]
         count = max(args.changes // 2, len(options)) + args.warmup
-        targets = [
-            page.locator(f".st-key-{radio_key}").get_by_text(options[(i + 1) % len(options)], exact=True)
-            for i in range(count)
-        ]
+        targets = [choice_box.get_by_text(options[(i + 1) % len(options)], exact=True) for i in range(count)]
         label = f"`{radio_key}` radio, clicks ({len(options)} options in turn)"
         run_scenario(label, [target.click for target in targets])
         # back to the first option, so the next scenario finds the page's default controls
-        if page.locator(f".st-key-{radio_key} input[type=radio]").first.is_checked() is False:
-            measure(page, recorder, page.locator(f".st-key-{radio_key}").get_by_text(options[0], exact=True).click)
+        if choice_box.locator("input[type=radio]").first.is_checked() is False:
+            measure(page, recorder, choice_box.get_by_text(options[0], exact=True).click)
+    elif choice_box is not None and choice_box.locator("[data-testid='stSelectbox']").count():
+        first = chosen(page, radio_key)
+        open_select_box(page, choice_box)
+        options = [o.strip() for o in page.get_by_role("option").all_inner_texts() if o.strip()]
+        page.keyboard.press("Escape")
+        count = max(args.changes // 2, len(options)) + args.warmup
+
+        def click_option(option: str) -> None:
+            page.get_by_role("option", name=option, exact=True).first.click()
+
+        # The list is opened untimed; the clock starts at the click on the option.
+        actions = [
+            (lambda: open_select_box(page, choice_box), lambda i=i: click_option(options[(i + 1) % len(options)]))
+            for i in range(count)
+        ]
+        label = f"`{radio_key}` select box, clicks ({len(options)} options in turn)"
+        run_scenario(label, actions)
+        if chosen(page, radio_key) != first:
+            open_select_box(page, choice_box)
+            measure(page, recorder, lambda: click_option(first))
     elif radio_key:
-        lines.append(f"(no `{radio_key}` radio on this page: skipped)")
+        lines.append(f"(no `{radio_key}` radio or select box on this page: skipped)")
     if toggle_key and page.locator(f".st-key-{toggle_key}").count():
         toggle = page.locator(f".st-key-{toggle_key} label").first
         # One untimed click first: does the page show anything new? (On /images nothing: the
@@ -788,7 +809,8 @@ def main(argv: list[str] | None = None) -> int:
         default="kernel_size",
         help="key of the slider (arrow keys) or text input (typed) to change ('none': skip)",
     )
-    parser.add_argument("--radio", default="function", help="key of the radio to click through ('none': skip)")
+    parser.add_argument("--radio", default="function",
+                        help="key of the radio or select box to click through ('none': skip)")  # fmt: skip
     parser.add_argument(
         "--toggle", default="return_indices", help="key of a toggle that leaves the figure alone ('none': skip)"
     )

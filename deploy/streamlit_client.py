@@ -2,7 +2,8 @@
 
 A browser and Streamlit talk over ``/_stcore/stream``. The browser sends a ``BackMsg``
 ``rerun_script`` naming the page, the URL's query string and the values of the widgets it
-shows; the server runs the page and answers with ``ForwardMsg``\\ s: ``new_session``,
+shows (for a widget drawn by an ``st.fragment``, also that fragment's id: only it reruns); the
+server runs the page and answers with ``ForwardMsg``\\ s: ``new_session``,
 ``navigation`` (the app's pages), one ``delta`` per element drawn (widgets included, with their
 ids, ranges and defaults), ``page_info_changed`` when the URL's query string changes, and
 ``script_finished`` when the run is over. A run is *the time from the BackMsg to its
@@ -34,6 +35,7 @@ _STATUS = ForwardMsg.ScriptFinishedStatus
 _INTERRUPTED = _STATUS.FINISHED_EARLY_FOR_RERUN
 # The widgets this client can find and change (see Widget.state for how each value is sent).
 CHANGEABLE = ("slider", "number_input", "text_input")
+FINISHED_OK = ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
 
 
 @dataclass
@@ -46,7 +48,7 @@ class Run:
 
     @property
     def ok(self) -> bool:
-        return self.status == "FINISHED_SUCCESSFULLY" and not self.exceptions
+        return self.status in FINISHED_OK and not self.exceptions
 
     def describe(self) -> str:
         if self.exceptions:
@@ -63,6 +65,7 @@ class Widget:
     label: str
     proto: object  # the element's protobuf (streamlit.proto.Slider_pb2.Slider, ...)
     value: object  # the value the client last sent (or the default)
+    fragment_id: str = ""  # the st.fragment that drew it: a change reruns only that fragment
 
     @property
     def user_key(self) -> str:
@@ -180,6 +183,8 @@ class Session:
         message.rerun_script.page_script_hash = self.page_hash
         message.rerun_script.query_string = self.query_string
         message.rerun_script.widget_states.widgets.append(widget.state(value))
+        if widget.fragment_id:  # as a browser does: a widget of a fragment reruns only its fragment
+            message.rerun_script.fragment_id = widget.fragment_id
         widget.value = value
         return await self._run(message, time.perf_counter())
 
@@ -236,4 +241,4 @@ class Session:
             proto = getattr(element, kind)
             known = self.widgets.get(proto.id)
             value = known.value if known is not None else _initial_value(kind, proto)
-            self.widgets[proto.id] = Widget(kind, proto.id, proto.label, proto, value)
+            self.widgets[proto.id] = Widget(kind, proto.id, proto.label, proto, value, forward.delta.fragment_id)

@@ -42,7 +42,7 @@ try:
         chosen.call.with_arguments(return_indices=False) if "return_indices" in chosen.call.arguments else chosen.call
     )
     output = forward.run(batch)[0]
-    with page.controls(heading=None):  # the upstream gradient's details, under its choice
+    with page.controls(row="upstream"):  # the upstream gradient's details, under its choice
         if kind == "one-hot":
             controls.number(page, "cell", 0, output.size - 1, label="output cell (row-major)")
         elif kind == "random integers":

@@ -17,7 +17,7 @@ page.intro(
     "to its pooled plane. The default is the lecture's example, `F.max_pool2d(x, (1, 2))`.",
 )
 notice_area = st.container()
-with page.controls("Tensor and pooling"):
+with page.controls():
     values = {"tensor": controls.choice(page, "tensor", widget=st.radio)}
     if values["tensor"] == "random":
         values.update(

@@ -17,7 +17,7 @@ page.intro(
 )
 notice_area = st.container()
 with page.controls():
-    settings = invariance.sidebar_controls(page)
+    settings = invariance.settings_controls(page)
 page.show_notices(notice_area)
 k = settings.kernel_size
 grid = invariance.grid_of(settings)
@@ -45,7 +45,7 @@ if hide:
 
 st.header("2 · Translation")
 st.markdown(
-    f"Shift the input {settings.direction} by **t = {settings.shift}** pixels (sidebar), filling the vacated "
+    f"Shift the input {settings.direction} by **t = {settings.shift}** pixels (above), filling the vacated "
     f"cells with “{settings.fill}” (dashed). Outputs that changed are marked red; the curve counts the "
     "unchanged ones for every shift from 0 to 2 × kernel_size. *No pooling* compares the raw input cells."
 )
@@ -53,7 +53,7 @@ st.subheader("On the grid")
 invariance.translation_section(page, "grid", grid, settings)
 image = invariance.sample_image(settings.sample)
 st.subheader("On an image")
-st.caption(f"{settings.sample} (sidebar: sample), reduced to {image.shape[0]}×{image.shape[1]} grey levels.")
+st.caption(f"{settings.sample} (the sample above), reduced to {image.shape[0]}×{image.shape[1]} grey levels.")
 invariance.translation_section(page, "image", image, settings, picture=True)
 
 st.header("Why only *pseudo*-invariant")

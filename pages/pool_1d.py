@@ -1,7 +1,5 @@
 """The lecture's first slides, playable: max and average pooling of a 1-D sequence."""
 
-import streamlit as st
-
 from ui.views import controls, inputs, lesson
 from ui.views.page import start
 
@@ -16,10 +14,14 @@ page.intro(
     "the largest value of each window; **average pooling** keeps the mean. What does the lecture's "
     "`1 4 -1 0 2 -2 1 3 3 1` become? Predict, then check.",
 )
-notice_area = st.container()
 x = inputs.sequence_input(page)
-with page.controls():
-    chosen = controls.pooling_controls_1d(page, len(x) if x is not None else 10)
-page.show_notices(notice_area)
-if x is not None:
-    lesson.pooled_view(page, x, chosen, input_label="input x", indices_label="indices")
+
+
+def parameters_and_view() -> None:
+    with page.controls():
+        chosen = controls.pooling_controls_1d(page, len(x) if x is not None else 10)
+    if x is not None:
+        lesson.pooled_view(page, x, chosen, input_label="input x", indices_label="indices")
+
+
+page.lesson(parameters_and_view)

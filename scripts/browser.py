@@ -36,6 +36,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, WebSocket
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from deploy.serve_process import http_get
@@ -174,6 +175,46 @@ def wait_for_rerun(page: Page, action: Callable[[], object], timeout_s: float = 
     runs_before = _completed_runs(page)
     action()
     _wait_until_settled(page, runs_before, timeout_s, "waiting for a rerun after the action")
+
+
+def open_select_box(page: Page, box) -> None:
+    """Open the select box in ``box`` (a locator) so that its options can be clicked; a react-aria
+    combo box opens on a click, on ↓, or on its Open button, depending on where focus was."""
+    options = page.get_by_role("option")
+    for opening in ("click", "ArrowDown", "button"):
+        if opening == "click":
+            box.get_by_role("combobox").first.click()
+        elif opening == "ArrowDown":
+            box.get_by_role("combobox").first.focus()
+            page.keyboard.press("ArrowDown")
+        else:
+            box.get_by_role("button", name="Open").first.click()
+        try:
+            options.first.wait_for(state="visible", timeout=1500)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("the select box did not open")
+
+
+def choose(page: Page, key: str, option: str) -> None:
+    """Pick ``option`` in the control with widget key ``key``: a radio (short lists) or a select
+    box (longer ones, see ui.views.controls.choice), as a person does, by clicking."""
+    box = page.locator(f".st-key-{key}")
+    if box.locator('[data-testid="stRadio"]').count():
+        box.get_by_text(option, exact=True).click()
+        return
+    open_select_box(page, box)
+    page.get_by_role("option", name=option, exact=True).first.click()
+
+
+def chosen(page: Page, key: str) -> str:
+    """The option shown as chosen by the radio or select box with widget key ``key``."""
+    box = page.locator(f".st-key-{key}")
+    if box.locator('[data-testid="stRadio"]').count():
+        return box.locator("label:has(input:checked)").inner_text().strip()
+    combo = box.get_by_role("combobox").first
+    return combo.evaluate("(element) => element.value ?? element.innerText").strip() or combo.inner_text().strip()
 
 
 def act_and_settle(page: Page, action: Callable[[], object], quiet_s: float = 2.0) -> bool:

@@ -63,7 +63,7 @@ PRIVATE = {
     "loaded": "notes about the preset or file just loaded",
     "upload": "the image uploader of the Images page",
     "image": "which image the Images page drew last (a new one resets the region)",
-    "controls": "the row of controls in presentation mode",
+    "controls": "a row of the page's controls (``…__controls_<row>`` for a second row)",
     "steps": "the row of step buttons",
     "quiz": "predict mode's box of questions",
     "guess": "predict mode: a student's answer (``guess:<question id>``, one per question)",

@@ -15,6 +15,8 @@ from playwright.sync_api import Page, expect
 
 from scripts.browser import (
     assert_no_exception,
+    choose,
+    chosen,
     open_app,
     streamlit_server_process,
     wait_for_plotly,
@@ -118,7 +120,7 @@ def test_seed_output_then_keyboard_and_radio(page, streamlit_server):
     assert output_text(page) == "4 0 2 3 3"
     assert "kernel_size" not in query(page)
 
-    wait_for_rerun(page, lambda: widget(page, "function").get_by_text("avg_pool1d", exact=True).click())
+    wait_for_rerun(page, lambda: choose(page, "pool_1d__function", "avg_pool1d"))
     assert output_text(page) == "2.5 -0.5 0 2 2"
     assert query(page).get("function") == "avg_pool1d"
     assert_no_exception(page)
@@ -175,7 +177,7 @@ def test_play_pause_buttons_keys_and_scrubber_show_one_step(page, streamlit_serv
 
 def test_deep_link_sets_the_whole_state(page, streamlit_server):
     open_app(page, streamlit_server, "pool_1d?function=avg_pool1d&kernel_size=3&stride=1&padding=1&step=4")
-    expect(widget(page, "function").get_by_role("radio", name="avg_pool1d", exact=True)).to_be_checked()
+    assert chosen(page, "pool_1d__function") == "avg_pool1d"
     assert widget(page, "kernel_size").get_by_role("slider").input_value() == "3"
     assert widget(page, "padding").get_by_role("slider").input_value() == "1"
     assert output_text(page) == expected_text("avg_pool1d", LECTURE, kernel_size=3, stride=1, padding=1)

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from scripts.browser import act_and_settle, broken, open_app
+from scripts.browser import act_and_settle, broken, choose, open_app, open_select_box
 from ui import data, navigation
 
 pytestmark = pytest.mark.e2e
@@ -41,6 +41,7 @@ _CONTROLS = """() => {
     const found = [];
     for (const box of document.querySelectorAll('[class*="st-key-"]')) {
         if (box.closest('[data-testid="stSidebarNav"]')) continue;
+        if (box.querySelector('[class*="st-key-"]')) continue;  // a keyed container (a row of controls), not a control
         const key = [...box.classList].find(c => c.startsWith('st-key-')).slice(7);
         const kind = kinds.find(k => box.querySelector(`[data-testid="${k}"]`) || box.dataset.testid === k);
         if (!kind || box.querySelector('[disabled]')) continue;
@@ -72,6 +73,8 @@ def _act(page: Page, rng: random.Random, control: dict) -> str:
         return f"typed {text!r} into {field}"
     if kind == "stRadio":
         options = box.locator("label")
+        if not options.count():  # drawn, but its options not yet (seen once on a loaded machine)
+            return f"radio {field}: no options drawn yet"
         choice = rng.randrange(options.count())
         label = options.nth(choice).inner_text()
         act_and_settle(page, lambda: options.nth(choice).click())
@@ -81,21 +84,7 @@ def _act(page: Page, rng: random.Random, control: dict) -> str:
         return f"toggled {field}"
     if kind == "stSelectbox":
         options = page.get_by_role("option")
-        for opening in ("ArrowDown", "click", "button"):  # a react-aria combo box opens one of these ways
-            if opening == "button":
-                box.get_by_role("button", name="Open").first.click()
-            elif opening == "click":
-                box.get_by_role("combobox").first.click()
-            else:
-                box.get_by_role("combobox").first.focus()
-                page.keyboard.press("ArrowDown")
-            try:
-                options.first.wait_for(state="attached", timeout=1500)
-                break
-            except PlaywrightTimeout:
-                continue
-        else:
-            raise AssertionError(f"the select box {field} did not open")
+        open_select_box(page, box)
         labels = [label for label in options.all_inner_texts() if label.strip()]
         if not labels:  # the list closed again before it could be read
             page.keyboard.press("Escape")
@@ -158,12 +147,12 @@ LECTURE_WALK = {
     "pool_1d": lambda page: (
         page.locator(".st-key-pool_1d__kernel_size").get_by_role("slider").focus() or page.keyboard.press("ArrowRight")
     ),
-    "channels": lambda page: page.locator(".st-key-channels__function").get_by_text("avg_pool2d", exact=True).click(),
+    "channels": lambda page: choose(page, "channels__function", "avg_pool2d"),
     "invariance": lambda page: (
         page.locator(".st-key-invariance__shift").get_by_role("slider").focus() or page.keyboard.press("ArrowRight")
     ),
     "torch_api": lambda page: page.locator(".st-key-torch_api__ceil_mode label").first.click(),
-    "pool_2d": lambda page: page.locator(".st-key-pool_2d__function").get_by_text("avg_pool2d", exact=True).click(),
+    "pool_2d": lambda page: choose(page, "pool_2d__function", "avg_pool2d"),
     "images": lambda page: (
         page.locator(".st-key-images__cells").get_by_role("slider").focus() or page.keyboard.press("ArrowLeft")
     ),

@@ -191,7 +191,11 @@ def _subplot_layout(one_d: bool) -> str:
                                subplot_titles=("input x", "output (under its window)"))  # fmt: skip
     else:
         figure = make_subplots(rows=1, cols=2, horizontal_spacing=0.08, subplot_titles=("input", "output"))
-    return json.dumps(figure.to_plotly_json()["layout"])
+    layout = figure.to_plotly_json()["layout"]
+    # Not plotly's default template: 7 KB of defaults for trace types never drawn here, sent and
+    # applied by Plotly.js on every redraw; every colour the figure uses is set from the palette.
+    layout.pop("template", None)
+    return json.dumps(layout)
 
 
 def figure_height(scene: Scene, width_px: int = 900) -> int:

@@ -36,8 +36,8 @@ PERSIST = {"persist_state": "session"}
 
 
 def _look(page: Page) -> dict:
-    """Widget sizing: the sidebar's full width; in the presentation row, the stylesheet shares the
-    row among the controls (in rem, so they grow with the projector's type)."""
+    """Widget sizing: the stylesheet shares the row of controls among them (in rem, so they grow
+    with a projector's type)."""
     return {}
 
 
@@ -96,10 +96,10 @@ def choice(page: Page, name: str, options: tuple[str, ...] | None = None, *, wid
         return st.session_state[key]
     widget = widget or st.selectbox
     kwargs.setdefault("help", HELP.get(name))
-    if page.presenting and widget is st.radio and len(options) > 3:
-        widget = st.selectbox  # a long list of options: one line, not a column of radio buttons
+    if widget is st.radio and len(options) > 3:
+        widget = st.selectbox  # in a row of controls: a long list takes one line, not a column of buttons
         kwargs.pop("horizontal", None)
-    elif page.presenting and widget is st.radio:
+    elif widget is st.radio:
         kwargs["horizontal"] = True
     return widget(label or name, options, key=key, **PERSIST, **_look(page), **kwargs)
 
@@ -136,8 +136,6 @@ def pooling_controls_1d(page: Page, length: int) -> calls.Chosen:
     """The controls of the 1-D page: the function, then each of its torch parameters."""
     function = choice(page, "function", widget=st.radio)
     wanted = calls.parameters(function)
-    if not page.presenting:
-        st.caption(calls.KIND_LABELS[function.removesuffix("_pool1d")])
     values = {"function": function}
     if "norm_type" in wanted:
         values["norm_type"] = choice(page, "norm_type")
@@ -156,6 +154,11 @@ def pooling_controls_1d(page: Page, length: int) -> calls.Chosen:
     return calls.call_1d(values)
 
 
+def row_note(text: str) -> None:
+    """A line under a row of controls (the stylesheet gives a caption in the row a line of its own)."""
+    st.caption(text)
+
+
 LABELS_2D = {
     "stride": "stride (None = kernel_size)",
     "divisor_override": "divisor_override (None = the window's count)",
@@ -165,10 +168,6 @@ LABELS_2D = {
 def pooling_controls_2d(page: Page, functions: tuple[str, ...] | None = None) -> calls.Chosen:
     """The controls of a 2-D page: every torch parameter, tuples typed as ``2, 3`` for (H, W)."""
     function = choice(page, "function", functions, widget=st.radio)
-    if not page.presenting:
-        kind = calls.KIND_LABELS[function[:-2].removesuffix("_pool")]
-        pair = "a pair H, W" if function.endswith("2d") else "a triple D, H, W" if function.endswith("3d") else ""
-        st.caption(f"{kind} · sizes are an int k" + (f", meaning (k, k), or {pair}" if pair else ""))
     values = {"function": function}
     for name in calls.parameters(function):
         if name in calls.FLAGS:
@@ -177,4 +176,8 @@ def pooling_controls_2d(page: Page, functions: tuple[str, ...] | None = None) ->
             values[name] = choice(page, "norm_type")
         else:
             values[name] = size_text(page, name, label=LABELS_2D.get(name))
+    if not page.presenting:
+        kind = calls.KIND_LABELS[function[:-2].removesuffix("_pool")]
+        pair = "a pair H, W" if function.endswith("2d") else "a triple D, H, W" if function.endswith("3d") else ""
+        row_note(f"{kind} · sizes are an int k" + (f", meaning (k, k), or {pair}" if pair else ""))
     return calls.call_2d(values, page.name)

@@ -35,20 +35,21 @@ def panel_width(page: Page) -> int:
     return 110 if page.narrow else figures.PANEL_WIDTH
 
 
-def sidebar_controls(page: Page) -> Settings:
-    """Every control of the page (``?kernel_size=3&shift=2&seed=7``)."""
+def settings_controls(page: Page) -> Settings:
+    """Every control of the page (``?kernel_size=3&shift=2&seed=7``), in its row of controls."""
     kernel_size = controls.int_slider(page, "kernel_size", 2, 3)
-    if not page.presenting:
-        st.caption(f"stride = kernel_size = {kernel_size}: non-overlapping cells, as in the lecture.")
     shift = controls.int_slider(page, "shift", 0, 2 * kernel_size, help="How many pixels the input moves.",
                                 label=f"shift t (0 to 2 × kernel_size = {2 * kernel_size})")  # fmt: skip
     direction = controls.choice(page, "direction", widget=st.radio, horizontal=True)
     fill = controls.choice(page, "fill", widget=st.radio, horizontal=True)
-    if not page.presenting:
-        st.caption("fill: what enters at the edge — a copy of the edge, 0, or what left on the other side.")
     preset = controls.choice(page, "preset")
     seed = controls.number(page, "seed", 0, 9999, label="seed (of the random grid and the shuffles)")
     sample = controls.choice(page, "sample")
+    if not page.presenting:
+        controls.row_note(
+            f"stride = kernel_size = {kernel_size}: non-overlapping cells, as in the lecture. "
+            "fill: what enters at the edge — a copy of the edge, 0, or what left on the other side."
+        )
     return Settings(kernel_size, shift, direction, fill, preset, int(seed), sample)
 
 

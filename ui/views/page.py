@@ -12,6 +12,7 @@ reproduces the view and sets only the page it opens.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -107,17 +108,28 @@ class Page:
         return 360 if self.narrow else 900
 
     @contextlib.contextmanager
-    def controls(self, heading: str | None = "Parameters"):
-        """Where the page's controls go: the sidebar, or, when presenting (no sidebar), a row of
-        controls in the page itself, next to what they change."""
-        if self.presenting:
-            with st.container(horizontal=True, gap="small", key=self.private("controls")):
-                yield
-        else:
-            with st.sidebar:
-                if heading:
-                    st.header(heading)
-                yield
+    def controls(self, row: str | None = None):
+        """Where the page's controls go: a row in the page, above what they change (two or three
+        to a line on a phone), on every screen, presenting or not.
+
+        Not the sidebar: on a phone it covers the page, so every change meant opening it,
+        changing, and closing it again to see what changed; and controls in the page can share
+        a fragment with what they change (:meth:`lesson`). ``row`` names a second row.
+        """
+        key = self.private("controls") + ("" if row is None else f"_{row}")  # a class name: no colon
+        with st.container(horizontal=True, gap="small", key=key):
+            yield
+
+    def lesson(self, body: Callable[[], None]) -> None:
+        """Run ``body`` (the page's controls and everything they change) as one ``st.fragment``.
+
+        Moving a control then reruns only the lesson, not the title, the input and the
+        navigation above it: the browser has a third fewer elements to redraw (see the floor
+        comparison in benchmarks/bench_app.py). ``body`` may end early with :meth:`stop`; the
+        URL is rewritten after each of its runs. Link notices are said inside it, so that they go
+        when their value is changed.
+        """
+        st.fragment(_lesson_fragment)(self, body)
 
     def intro(self, title: str, text: str, *, predicting_text: str | None = None) -> None:
         """The page's title and what it teaches (``predicting_text`` instead in predict mode, when
@@ -131,6 +143,12 @@ class Page:
         """The link's bad values, said once, where the page starts (call it after the controls)."""
         for notice in self.notices:
             (area or st).warning(notice, icon="🔗")
+
+
+def _lesson_fragment(page: Page, body: Callable[[], None]) -> None:
+    page.show_notices()
+    body()
+    sync_url()
 
 
 def session_value(name: str):
