@@ -39,6 +39,12 @@ def _change(page: AppPage) -> None:
     elif name == "images":
         page.type("kernel_size", "3")
         page.set(cells=10)
+    elif name == "fractional":
+        page.type("kernel_size", "3")
+        page.click("forward")
+    elif name == "pool_3d":
+        page.set(function="avg_pool3d")
+        page.type("kernel_size", "1, 2, 2")
 
 
 def _assert_changed(page: AppPage) -> None:
@@ -60,6 +66,12 @@ def _assert_changed(page: AppPage) -> None:
         assert page.value("kernel_size") == 3 and page.value("shift") == 2
     elif name == "images":
         assert page.value("kernel_size") == "3" and page.value("cells") == 10
+    elif name == "fractional":
+        assert page.value("kernel_size") == "3" and page.step_text().startswith("Step 2 of 16.")
+        assert any("matches torch" in s for s in page.successes)
+    elif name == "pool_3d":
+        assert page.value("kernel_size") == "1, 2, 2" and page.value("function") == "avg_pool3d"
+        assert page.step_text().startswith("Step 1 of 16.") and page.code_after("output") is not None
 
 
 def _assert_defaults(page: AppPage) -> None:
@@ -78,6 +90,12 @@ def _assert_defaults(page: AppPage) -> None:
         assert page.value("kernel_size") == 2 and page.value("shift") == 1
     elif name == "images":
         assert page.value("kernel_size") == "2"
+    elif name == "fractional":
+        assert page.value("kernel_size") == "2" and page.step_text().startswith("Step 1 of 16.")
+        assert page.output_text() is not None
+    elif name == "pool_3d":
+        assert page.value("kernel_size") == "2" and page.value("function") == "max_pool3d"
+        assert page.step_text().startswith("Step 1 of 8.")
     elif name == "home":
         assert page.at.title[0].value == "Pooling Lab"
 
