@@ -138,11 +138,7 @@ def fractional_view(page: Page, grid: np.ndarray, chosen: calls.Chosen) -> None:
         every_window(page, chosen.call, batch.shape)
     left, right = st.columns(2)
     with left:
-        if page.narrow:
-            with st.expander("input grid as text"):
-                lesson.numbers("input grid", batch[0])
-        else:
-            lesson.numbers("input grid", batch[0])
+        lesson.numbers("input grid", batch[0])
         if not hide:
             lesson.numbers("output", values[0])
     with right:

@@ -107,11 +107,7 @@ def volume_view(page: Page, volume: np.ndarray, chosen: calls.Chosen) -> None:
         quiz.panel(page, asked)
     left, right = st.columns(2)
     with left:
-        if page.narrow:  # a phone: the slices are in the figure; their numbers on request
-            with st.expander("the volume as text"):
-                _numbers("input volume", batch[0])
-        else:
-            _numbers("input volume", batch[0])
+        _numbers("input volume", batch[0])
         if not hide:
             _numbers("output", values[0])
             if indices is not None:
