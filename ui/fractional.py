@@ -31,6 +31,7 @@ import numpy as np
 from pooling_core import PoolCall
 from pooling_core._args import FRACTIONAL_SAMPLE_AXIS
 from pooling_core.animation import fmt
+from pooling_core.codegen import tensor_literal
 from ui import questions
 
 NAMES = ("H", "W")
@@ -184,6 +185,16 @@ def table(told: tuple[Axis, Axis], *, hide_starts: bool = False) -> str:
 # --- predict mode ---------------------------------------------------------------------------------
 
 
+def short_code(call: PoolCall) -> str:
+    """The call as torch spells it, its samples named ``samples`` (the page shows their values).
+
+    >>> u = np.zeros((1, 1, 2), np.float32)
+    >>> short_code(PoolCall("fractional_max_pool2d", {"kernel_size": 2, "output_size": 3, "_random_samples": u}))
+    'F.fractional_max_pool2d(x, kernel_size=2, output_size=3, _random_samples=samples)'
+    """
+    return call.functional_code().replace(tensor_literal(samples_of(call)), "samples")
+
+
 def questions_fractional(call: PoolCall, grid: np.ndarray, seed: int) -> tuple[questions.Question, ...]:
     """Predict mode's questions: the window starts along W and H (from the samples, before any value
     is seen), then the output. Raises the call's ``ValueError``/``TypeError`` when torch refuses it.
@@ -207,7 +218,7 @@ def questions_fractional(call: PoolCall, grid: np.ndarray, seed: int) -> tuple[q
     rows = tuple(tuple(float(value) for value in row) for row in output)
     asked.append(questions.Question(
         id="fractional:windows:y",
-        prompt=f"Now predict `y = {call.functional_code()}`: the max of each window (rows of H, columns of W). "
+        prompt=f"Now predict `y = {short_code(call)}`: the max of each window (rows of H, columns of W). "
                f"{questions.TYPING_HINT}; end each row with `;` or a new line.",
         kind="cells", answer=rows,
         explanation=f"- {height.starts_line()}\n- {width.starts_line()}\n- every output is the max of one "

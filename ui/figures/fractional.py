@@ -87,7 +87,7 @@ def windows_figure(call, shape: tuple[int, ...], palette: Palette, *, width_px: 
             name="read by no window", hovertemplate="(%{y}, %{x}): read by no window<extra></extra>",
         ))  # fmt: skip
     plain = dict(showgrid=False, zeroline=False, fixedrange=True)
-    height = int(40 + cell * (rows - top_edge) + 30)
+    height = int(cell * (rows - top_edge + 0.3) + 40)  # the rows, the lanes of bars, the ticks
     layout = dict(
         height=height, margin=dict(l=30, r=10, t=10, b=24), shapes=top_shapes + left_shapes,
         annotations=top_labels + left_labels,

@@ -24,7 +24,7 @@ from ui.scene import UNREAD_PADDING, text_size
 from ui.volume import VolumeScene
 
 GAP = 0.7  # between two slices, in cells
-TITLE_PX, HEADING_PX, ROW_GAP_PX, SECTION_GAP_PX = 22, 26, 12, 18
+TITLE_PX, HEADING_PX, ROW_GAP_PX, SECTION_GAP_PX = 22, 26, 22, 18  # a row gap clears the box under a row
 MARGIN_PX = 10
 
 
@@ -69,8 +69,9 @@ def _panels(count: int, columns: int, rows: int, cell: float, per_row: int, top:
 def layout(scene: VolumeScene, width_px: int = 900, max_height_px: int = 640, max_cell: float = 48,
            min_cell: float = 14) -> Layout:  # fmt: skip
     """Cell size and every slice's place. Of all ways to wrap the slices into rows, the one whose
-    cells are largest (up to ``max_cell``) while the figure stays under ``max_height_px``; the
-    output's slices, with cells of the same size, wrap as they must."""
+    cells are largest (up to ``max_cell``) while the figure stays under ``max_height_px`` — one more
+    row of slices only for cells 15 % larger; the output's slices, cells of the same size, wrap as
+    they must."""
     (_, _), (h0, h1), (w0, w1) = scene.extent
     rows, columns = h1 - h0 + 1, w1 - w0 + 1
     count = len(scene.slices)
@@ -92,7 +93,7 @@ def layout(scene: VolumeScene, width_px: int = 900, max_height_px: int = 640, ma
         placed = place(max(cell, min_cell), per_row)
         while placed.height > max_height_px and placed.cell > min_cell:
             placed = place(max(min_cell, placed.cell * 0.92), per_row)
-        if best is None or placed.cell > best.cell + 0.5:
+        if best is None or placed.cell > 1.15 * best.cell:  # another row only for clearly larger cells
             best = placed
     return best
 

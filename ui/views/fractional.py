@@ -79,16 +79,18 @@ def fractional_controls(page: Page) -> calls.Chosen:
 # --- the body -------------------------------------------------------------------------------------
 
 
-def samples_panel(page: Page, chosen: calls.Chosen, shape: tuple[int, ...], *, hide_starts: bool) -> None:
-    """The samples with their values and what each drives; per axis, how the windows are placed."""
+def samples_line(page: Page, chosen: calls.Chosen) -> None:
+    """The samples with their values, and which axis each places."""
     samples = story.samples_of(chosen.call)
-    seed = page.value("seed")
-    st.markdown(f"`_random_samples = default_rng({seed}).random((1, 1, 2))` = `{story.samples_text(samples)}` — "
-                "`[..., 0]` places the **width**'s windows, `[..., 1]` the **height**'s.")  # fmt: skip
-    try:
-        told = story.axes(chosen.call, shape)
-    except (ValueError, TypeError):
-        return  # the call's rule is said below, with the input
+    st.markdown(f"`_random_samples = default_rng({page.value('seed')}).random((1, 1, 2))` = "
+                f"`{story.samples_text(samples)}` — `[..., 0]` places the **width**'s windows, `[..., 1]` the "
+                "**height**'s.")  # fmt: skip
+
+
+def placement(page: Page, chosen: calls.Chosen, shape: tuple[int, ...], *, hide_starts: bool) -> None:
+    """Per axis, how its sample places the windows: the rule, α, the starts (``hide_starts``: not them).
+    On a slide, folded under the figure."""
+    told = story.axes(chosen.call, shape)
     where = st.expander("How the samples place the windows") if page.presenting else st.container()
     with where:
         st.markdown(f"`{story.RULE}`")
@@ -126,12 +128,16 @@ def fractional_view(page: Page, grid: np.ndarray, chosen: calls.Chosen) -> None:
         values = chosen.call.run(batch)
         asked = story.questions_fractional(chosen.call, grid, quiz.seed()) if page.predicting else None
     except (ValueError, TypeError) as error:
-        samples_panel(page, chosen, batch.shape, hide_starts=False)
+        samples_line(page, chosen)  # the samples are fine; the sizes are not
         lesson.invalid_call(page, chosen.call, grid, str(error), batch.shape)
         return
     hide = quiz.hidden(page, asked)
-    samples_panel(page, chosen, batch.shape, hide_starts=hide)
+    samples_line(page, chosen)
+    if not page.presenting:  # on a slide the figure comes first
+        placement(page, chosen, batch.shape, hide_starts=hide)
     lesson.step_panel(page, lesson.scene_of(chosen.call, batch[0]), show_outputs=not hide)
+    if page.presenting:
+        placement(page, chosen, batch.shape, hide_starts=hide)
     if asked is not None:
         quiz.panel(page, asked)
     if not hide:
