@@ -23,8 +23,8 @@ INSET = 0.08  # bars stop short of the cell edges, so touching windows stay two 
 def lanes(starts: tuple[int, ...], kernel_size: int) -> list[int]:
     """A lane per window so that windows sharing a cell never share a lane (greedy, in order).
 
-    >>> lanes((0, 1, 3, 5), 2)  # [0, 2) and [1, 3) overlap; [3, 5) fits back in lane 0
-    [0, 1, 0, 1]
+    >>> lanes((0, 1, 3, 5), 2)  # [0, 2) and [1, 3) overlap; [3, 5) and [5, 7) fit back in lane 0
+    [0, 1, 0, 0]
     """
     ends: list[int] = []  # per lane, where its last window ends
     picked = []
