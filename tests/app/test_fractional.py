@@ -108,3 +108,14 @@ def test_predict_mode_hides_the_starts_and_the_output_until_revealed():
     page.click("reveal")
     assert page.output_text() is not None and len(page.figures()) == 2
     assert "0, 2, 3, 5 →" in _markdown(page)
+
+
+@pytest.mark.parametrize("query", [{"output_size": "0"}, {"output_size": "0, 3"},
+                                   {"by": "output_ratio", "output_ratio": "0.1, 0.5"}])  # fmt: skip
+def test_an_empty_output_keeps_the_input_and_says_so(query):
+    page = open_app("fractional", **query)
+    assert not page.errors, page.errors
+    assert any("torch returns an empty output of shape (1, 0" in i.value for i in page.at.info)
+    assert any("matches torch exactly" in s for s in page.successes)
+    assert page.trace("input", page.figure())["z"]
+    open_app("fractional", mode="predict", **query)  # nothing to predict, and no exception

@@ -9,7 +9,9 @@ import streamlit as st
 
 from ui import calls, data
 from ui import fractional as story
+from ui import scene as scenes
 from ui.figures.fractional import windows_figure
+from ui.figures.window import window_figure
 from ui.views import controls, lesson, quiz
 from ui.views.page import Page
 
@@ -117,6 +119,22 @@ def every_window(page: Page, call, shape: tuple[int, ...]) -> None:
                         + story.coverage_words(counts))  # fmt: skip
 
 
+def empty(page: Page, call, grid: np.ndarray, shape: tuple[int, ...]) -> None:
+    """An empty output (no windows along an axis): the input, what torch returns, the badge and the code."""
+    figure = window_figure(scenes.input_only(call, grid), 0, page.palette)
+    st.plotly_chart(figure, key=page.private("figure"), config=lesson.CHART_CONFIG, theme=None,
+                    alt="The input; these parameters place no window.")  # fmt: skip
+    st.info(f"No windows along an axis with output size 0: torch returns an empty output of shape {shape}, "
+            "with nothing to step through.", icon="🫙")  # fmt: skip
+    left, right = st.columns(2)
+    with left:
+        lesson.numbers("input grid", grid[None].astype(np.float32)[0])
+    with right:
+        batch = grid[None].astype(np.float32)
+        lesson.torch_badge(call, batch)
+        lesson.code_panel(call, batch)
+
+
 def fractional_view(page: Page, grid: np.ndarray, chosen: calls.Chosen) -> None:
     """The page's body: the samples, the window step by step, every window, numbers, badge, code.
     A value typed wrong, or a call torch refuses, keeps the input on screen and says why."""
@@ -130,6 +148,10 @@ def fractional_view(page: Page, grid: np.ndarray, chosen: calls.Chosen) -> None:
     except (ValueError, TypeError) as error:
         samples_line(page, chosen)  # the samples are fine; the sizes are not
         lesson.invalid_call(page, chosen.call, grid, str(error), batch.shape)
+        return
+    if 0 in values.shape:  # output_size 0 (or a ratio that rounds down to 0): torch returns an empty output
+        samples_line(page, chosen)
+        empty(page, chosen.call, grid, values.shape)
         return
     hide = quiz.hidden(page, asked)
     samples_line(page, chosen)
