@@ -123,11 +123,26 @@ def argument_order_note(function: str) -> str | None:
 
 
 def _literal(value) -> str:
+    """An argument as torch code; an array (fractional pooling's ``_random_samples``) as a tensor.
+
+    >>> _literal(np.array([[[0.5, 0.25]]], dtype=np.float32))
+    'torch.tensor([[[0.5, 0.25]]])'
+    """
     if isinstance(value, float) and value in (float("inf"), float("-inf")):
         return "float('inf')" if value > 0 else "-float('inf')"
+    if isinstance(value, np.ndarray):
+        return tensor_literal(value)
     if isinstance(value, np.generic):
         value = value.item()
     return repr(value)
+
+
+def tensor_literal(values: np.ndarray) -> str:
+    """``torch.tensor([...])`` holding exactly ``values`` (float32 values are written as the float64
+    numbers they are, so torch reads back the same bits), with its dtype unless float32."""
+    text = repr(values.tolist()).replace("nan", "float('nan')").replace("inf", "float('inf')")
+    dtype = "" if values.dtype == np.float32 else f", dtype=torch.{values.dtype}"
+    return f"torch.tensor({text}{dtype})"
 
 
 def tensor_code(values: np.ndarray, name: str = "x", max_values: int = 64) -> str:
@@ -138,7 +153,4 @@ def tensor_code(values: np.ndarray, name: str = "x", max_values: int = 64) -> st
     """
     if values.size > max_values:
         return f"{name} = torch.randn{tuple(values.shape)}  # stand-in: your data has this shape"
-    listed = values.tolist()
-    text = repr(listed).replace("nan", "float('nan')").replace("inf", "float('inf')")
-    dtype = "" if values.dtype == np.float32 else f", dtype=torch.{values.dtype}"
-    return f"{name} = torch.tensor({text}{dtype})"
+    return f"{name} = {tensor_literal(values)}"

@@ -168,3 +168,89 @@ def input_torch_api(values: dict) -> np.ndarray:
     if with_defaults("torch_api", values)["input"] == "lecture x":
         return data.LECTURE_X
     return np.arange(36, dtype=np.float32).reshape(1, 1, 6, 6)
+
+
+# --- the Fractional page -------------------------------------------------------------------------
+
+SAMPLES_SHAPE = (1, 1, 2)  # (N, C, 2): the one plane the page pools (unbatched (C=1, H, W), as torch counts it)
+
+
+def random_samples(seed: int, dtype=np.float32) -> np.ndarray:
+    """The Fractional page's ``_random_samples``: ``numpy.random.default_rng(seed).random((1, 1, 2))``
+    in the input's dtype (torch requires it), one sample in [0, 1) per pooled axis.
+
+    >>> random_samples(0)
+    array([[[0.6369617 , 0.26978672]]], dtype=float32)
+    """
+    return np.random.default_rng(int(seed)).random(SAMPLES_SHAPE).astype(dtype)
+
+
+def output_ratio(text: str) -> tuple[object, str | None]:
+    """``output_ratio`` typed as torch takes it: ``0.5, 0.5`` → ``(0.5, 0.5)``; one number stays one
+    number (torch's functional form then refuses it, in its own words). Or why the text is not numbers.
+
+    >>> output_ratio("0.5, 0.7"), output_ratio("(0.5)"), output_ratio("half")[1]
+    (((0.5, 0.7), None), (0.5, None), 'output_ratio: "half" is not a number. Type e.g. 0.5, 0.5.')
+    """
+    parts = [part.strip() for part in text.strip().strip("()[]").split(",") if part.strip()]
+    if not parts:
+        return None, "output_ratio is empty: type a pair of numbers like 0.5, 0.5."
+    values = []
+    for part in parts:
+        try:
+            values.append(float(part))
+        except ValueError:
+            return None, f'output_ratio: "{part}" is not a number. Type e.g. 0.5, 0.5.'
+    return (values[0] if len(values) == 1 else tuple(values)), None
+
+
+def call_fractional(values: dict, dtype=np.float32) -> Chosen:
+    """The Fractional page's ``fractional_max_pool2d`` call: ``kernel_size``, then ``output_size`` or
+    ``output_ratio`` (the one ``by`` names), and the ``_random_samples`` its ``seed`` draws.
+
+    >>> call_fractional({"kernel_size": "2", "output_size": "4"}).call.functional_code()
+    'F.fractional_max_pool2d(x, kernel_size=2, output_size=4, _random_samples=torch.tensor([[[0.6369616985321045, \
+0.2697867155075073]]]))'
+    """
+    values = with_defaults("fractional", values)
+    arguments, problems = {}, []
+    arguments["kernel_size"], problem = size("fractional", "kernel_size", values["kernel_size"])
+    problems += [problem] if problem else []
+    if values["by"] == "output_size":
+        arguments["output_size"], problem = size("fractional", "output_size", values["output_size"])
+    else:
+        arguments["output_ratio"], problem = output_ratio(values["output_ratio"])
+    problems += [problem] if problem else []
+    arguments["_random_samples"] = random_samples(values["seed"], dtype)
+    call = None if problems else PoolCall("fractional_max_pool2d", arguments)
+    return Chosen("fractional_max", call, problems)
+
+
+def input_fractional(values: dict) -> np.ndarray:
+    """The Fractional page's grid (raises ``ValueError`` with the reason)."""
+    return data.parse_grid(with_defaults("fractional", values)["grid"])
+
+
+# --- the 3-D page --------------------------------------------------------------------------------
+
+
+def call_3d(values: dict) -> Chosen:
+    """The 3-D page's ``max_pool3d`` / ``avg_pool3d`` call: sizes typed as ``2`` or ``1, 2, 2`` (D, H, W).
+
+    >>> call_3d({"function": "avg_pool3d", "kernel_size": "1, 2, 2"}).call.functional_code()
+    'F.avg_pool3d(x, kernel_size=(1, 2, 2))'
+    """
+    return call_2d(values, "pool_3d")
+
+
+def input_3d(values: dict) -> np.ndarray:
+    """The 3-D page's ``(D, H, W)`` volume: random integers 0…9 (from ``seed``) or ``arange``, float32.
+
+    >>> input_3d({"volume": "arange", "D": 2, "H": 2, "W": 3})[1].tolist()
+    [[6.0, 7.0, 8.0], [9.0, 10.0, 11.0]]
+    """
+    values = with_defaults("pool_3d", values)
+    shape = tuple(int(values[name]) for name in ("D", "H", "W"))
+    if values["volume"] == "arange":
+        return np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
+    return np.random.default_rng(int(values["seed"])).integers(0, 10, size=shape).astype(np.float32)

@@ -116,12 +116,19 @@ def value_range(*arrays: np.ndarray) -> tuple[float, float]:
 
 def build(call: PoolCall, plane: np.ndarray) -> Scene:
     """The scene of ``call`` on ``plane`` (``(L,)`` or ``(H, W)``); raises the call's
-    ``ValueError``/``TypeError`` if it is invalid (use :func:`input_only` then)."""
-    plane = np.asarray(plane, dtype=np.float64)
-    steps = pool_steps(call, plane)
-    windows = call.windows(plane.shape)
+    ``ValueError``/``TypeError`` if it is invalid (use :func:`input_only` then).
+
+    The steps are computed in float64, except for a fractional call given ``_random_samples``:
+    torch requires them in the input's dtype, and their dtype places the windows, so the plane
+    is pooled in theirs.
+    """
+    samples = call.arguments.get("_random_samples")
+    dtype = samples.dtype if isinstance(samples, np.ndarray) else np.float64
+    pooled = np.asarray(plane, dtype=dtype)
+    steps = pool_steps(call, pooled)
+    windows = call.windows(pooled.shape)
     outputs = np.array([s.result for s in steps], dtype=np.float64).reshape(windows.output_shape)
-    return _scene(call, plane, windows, outputs, steps)
+    return _scene(call, pooled.astype(np.float64), windows, outputs, steps)
 
 
 def input_only(call: PoolCall, plane: np.ndarray) -> Scene:

@@ -310,14 +310,14 @@ PAGE_FIELDS["fractional"] = (
     _text("grid", data.format_grid(data.preset_grid("random integers", 0, side=7))),
     _size("kernel_size", "2"),
     _choice("by", ("output_size", "output_ratio")),
-    _size("output_size", "3"),
-    _text("output_ratio", "0.5, 0.5"),
+    _size("output_size", "4"),  # 4 windows of 2 over 7 cells: some overlap, some only touch
+    _text("output_ratio", "0.7, 0.7"),  # Graham's ratio, about 1/√2: int(7 · 0.7) = 4 as well
     _int("seed", 0, 0, 9999),  # the random samples' seed
     STEP,
 )
 PAGE_FIELDS["pool_3d"] = (
     _choice("volume", ("random integers", "arange")),
-    _int("D", 3, 1, 6),
+    _int("D", 4, 1, 6),
     _int("H", 4, 1, 8),
     _int("W", 4, 1, 8),
     _int("seed", 0, 0, 9999),

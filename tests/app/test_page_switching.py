@@ -44,6 +44,12 @@ def _change(page: AppPage) -> None:
         page.set(upstream="one-hot")
     elif name == "unpool":
         page.type("output_size", "5")
+    elif name == "fractional":
+        page.type("kernel_size", "3")
+        page.click("forward")
+    elif name == "pool_3d":
+        page.set(function="avg_pool3d")
+        page.type("kernel_size", "1, 2, 2")
 
 
 def _assert_changed(page: AppPage) -> None:
@@ -70,6 +76,12 @@ def _assert_changed(page: AppPage) -> None:
         assert page.code_after("x.grad = ∂L/∂x") == "0.5 0.5 0 0 0 0 0 0 0 0"
     elif name == "unpool":
         assert page.code_after("unpooled") == "0 4 0 3 0"
+    elif name == "fractional":
+        assert page.value("kernel_size") == "3" and page.step_text().startswith("Step 2 of 16.")
+        assert any("matches torch" in s for s in page.successes)
+    elif name == "pool_3d":
+        assert page.value("kernel_size") == "1, 2, 2" and page.value("function") == "avg_pool3d"
+        assert page.step_text().startswith("Step 1 of 16.") and page.code_after("output") is not None
 
 
 def _assert_defaults(page: AppPage) -> None:
@@ -92,6 +104,12 @@ def _assert_defaults(page: AppPage) -> None:
         assert page.code_after("x.grad = ∂L/∂x") == "0 1 0 1 1 0 0 1 1 0"
     elif name == "unpool":
         assert page.code_after("unpooled") == "0 4 0 3"
+    elif name == "fractional":
+        assert page.value("kernel_size") == "2" and page.step_text().startswith("Step 1 of 16.")
+        assert page.output_text() is not None
+    elif name == "pool_3d":
+        assert page.value("kernel_size") == "2" and page.value("function") == "max_pool3d"
+        assert page.step_text().startswith("Step 1 of 8.")
     elif name == "home":
         assert page.at.title[0].value == "Pooling Lab"
 
