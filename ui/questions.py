@@ -817,12 +817,19 @@ def _flat_indices(pooled: _Pooled, rng: np.random.Generator) -> Question | None:
              if 0 <= int(indices[(*plane, *cell)]) < size]  # fmt: skip
     if call.ndim == 2:  # where the row matters: r·W + c is not just c
         found = [(p, c) for p, c in found if int(indices[(*p, *c)]) >= spatial[-1]] or found
+    steps = {plane: pool_steps(call, pooled.batch[plane]) for plane in {p for p, _ in found}}
+
+    def step_of(plane, cell):
+        return steps[plane][int(np.ravel_multi_index(cell, pooled.windows.output_shape))]
+
+    # A window whose taps all land in the padding (dilation can do that) has no maximum to ask about.
+    found = [(p, c) for p, c in found if CELL_INPUT in step_of(p, c).kinds]
     if not found:
-        return None  # every window reads only padding (possible with dilation)
+        return None
     plane, cell = found[int(rng.integers(len(found)))]
     index = int(indices[(*plane, *cell)])
     position = tuple(int(i) for i in np.unravel_index(index, spatial))
-    step = pool_steps(call, pooled.batch[plane])[int(np.ravel_multi_index(cell, pooled.windows.output_shape))]
+    step = step_of(plane, cell)
     y_name, x_name = pooled.name("y", plane, cell), pooled.name("x", plane, position)
     lines = [f"{y_name} = {step.arithmetic}, read from {x_name}"]
     if position in step.cells:

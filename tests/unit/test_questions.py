@@ -551,6 +551,17 @@ def test_every_2d_answer_is_torchs(case, seed):
     sweep(q.questions_2d, *case, seed)
 
 
+def test_a_window_of_padding_only_gets_no_index_question():
+    """Found by the sweep: with dilation 2 and padding 1 on a grid one column wide, each window's
+    two taps land in the padding (torch still returns an index for it); there is no maximum to
+    ask about, and the other questions stand."""
+    arguments = {"kernel_size": (1, 2), "padding": (0, 1), "dilation": (1, 2), "return_indices": True}
+    call = PoolCall("max_pool2d", arguments)
+    plane = np.array([[1.0], [2.0]])
+    sweep(q.questions_2d, call, plane, 0)
+    assert "flat_indices" not in {question.confusion for question in q.questions_2d(call, plane, 0, count=ALL)}
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.sampled_from(["max_pool2d", "avg_pool2d"]), st.integers(1, 3), st.integers(0, 1), st.integers(0, 30))
 def test_channels_answers_are_torchs(function, kernel, padding, seed):
