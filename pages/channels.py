@@ -7,7 +7,7 @@ from pooling_core import PoolCall
 from pooling_core.reference import torch_repr
 from ui import calls, questions
 from ui.figures.planes import planes_figure
-from ui.views import controls, lesson, quiz
+from ui.views import controls, downloads, lesson, quiz
 from ui.views.page import start
 
 page = start("channels")
@@ -70,5 +70,6 @@ else:
     st.error("A plane pooled alone differs from the same plane pooled in the tensor.")
 shown = planes_figure(x, None if hide else y, page.palette, plane_height=150 if page.presenting else 210)
 (planes_area or st).plotly_chart(shown, config={"displayModeBar": False}, key="planes", theme=None)
+downloads.planes_buttons(page, call, x, show_outputs=not hide)
 lesson.torch_badge(call, x)
 lesson.code_panel(call, x)

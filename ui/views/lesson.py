@@ -22,7 +22,7 @@ from ui import advice, questions
 from ui import scene as scenes
 from ui.figures.window import window_figure
 from ui.scene import Scene
-from ui.views import quiz
+from ui.views import downloads, quiz
 from ui.views.page import Page, sync_url
 
 SPEEDS = {"0.5×": 1.2, "1×": 0.6, "2×": 0.3, "4×": 0.15}  # seconds per step
@@ -132,6 +132,7 @@ def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float
         session[page.private("scrub")] = step + 1
         st.slider("output cell", 1, count, key=page.private("scrub"), on_change=_scrubbed, args=(page,),
                   help="Drag to any step; the link follows.")  # fmt: skip
+    downloads.buttons(page, scene, step, show_outputs=show_outputs)
     if scene.dropped:
         many = len(scene.dropped) > 1
         st.info(
