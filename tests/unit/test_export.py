@@ -108,9 +108,7 @@ def test_consecutive_frames_differ_where_the_window_moves(rendered):
     panel = picture.panel
     for before, after, overlay, last in zip(frames, frames[1:], scene.overlays[1:], scene.overlays, strict=False):
         assert not np.array_equal(before, after)
-        arrived = {(r, c) for r, c, kind in overlay.window if kind == CELL_INPUT} - {
-            (r, c) for r, c, _ in last.window
-        }
+        arrived = {(r, c) for r, c, kind in overlay.window if kind == CELL_INPUT} - {(r, c) for r, c, _ in last.window}
         for cell in arrived:
             point = (panel.input_cell(*cell)[0] + panel.window_line // 2, sum(panel.input_cell(*cell)[1::2]) // 2)
             assert pixel(after, point) == draw.rgb(LIGHT.window) != pixel(before, point), cell
