@@ -8,6 +8,7 @@ import hashlib
 import io
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -168,8 +169,10 @@ def test_the_picked_cell_is_the_one_torchs_indices_name(call, plane):
 # --- what the still picture draws -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("arguments", [dict(kernel_size=4, stride=3, padding=2), dict(kernel_size=3, stride=2, padding=1)],
-                         ids=["dropped", "overhang"])  # fmt: skip
+CEIL_CASES = {"dropped": dict(kernel_size=4, stride=3, padding=2), "overhang": dict(kernel_size=3, stride=2, padding=1)}
+
+
+@pytest.mark.parametrize("arguments", CEIL_CASES.values(), ids=CEIL_CASES.keys())
 def test_padding_overhang_and_dropped_windows_are_drawn(arguments):
     scene = scene_1d(**arguments, ceil_mode=True)
     assert scene.dropped or CELL_OVERHANG in scene.ghosts.values()
@@ -307,7 +310,8 @@ from pooling_core import PoolCall
 from ui import export, scene
 from ui.palette import DARK
 s = scene.build(PoolCall("max_pool2d", {"kernel_size": 3, "stride": 2, "padding": 1}), np.arange(42.0).reshape(6, 7))
-print(hashlib.sha256(export.render_gif(s, DARK, 800)).hexdigest(), hashlib.sha256(export.render_png(s, 3, DARK, 800)).hexdigest())
+gif, png = export.render_gif(s, DARK, 800), export.render_png(s, 3, DARK, 800)
+print(hashlib.sha256(gif).hexdigest(), hashlib.sha256(png).hexdigest())
 """
 
 
@@ -359,3 +363,16 @@ def test_widths_outside_the_range_are_refused():
         export.render_png(scene_1d(kernel_size=2), 0, LIGHT, 100)
     with pytest.raises(ValueError, match="no step to draw"):
         export.render_png(scenes.input_only(PoolCall("max_pool1d", {"kernel_size": 2}), LECTURE), 0, LIGHT)
+
+
+def test_downloads_drawn_at_once_on_several_threads_are_the_same_bytes():
+    """Streamlit runs each download's callable on a worker thread: two students may click together."""
+    scene = scene_2d(data.preset_grid("random integers", 2), kernel_size=3, stride=2, padding=1)
+    expected = export.render_gif(scene, LIGHT, WEB)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(export.render_gif(scene, LIGHT, WEB))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [expected] * 3

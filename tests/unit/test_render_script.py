@@ -138,3 +138,20 @@ def test_the_command_runs_alone_without_streamlit_or_a_browser(tmp_path):
     failed = subprocess.run([sys.executable, script, "nope", "--out", "x.png"], cwd=tmp_path, capture_output=True,
                             text=True)  # fmt: skip
     assert failed.returncode == 1 and "render.py: error: there is no page 'nope'" in failed.stderr
+
+
+README_GIFS = {
+    "max_pool1d_k3_s1_p1.gif": ("pool_1d?kernel_size=3&stride=1&padding=1", "light"),
+    "max_pool2d_k3_s2_p1_ceil.gif": ("pool_2d?kernel_size=3&stride=2&padding=1&ceil_mode=true", "dark"),
+}
+
+
+@pytest.mark.parametrize("name", README_GIFS)
+def test_the_readmes_gifs_are_what_the_command_makes(name, tmp_path, capsys):
+    link, theme = README_GIFS[name]
+    code, out, err = run(link, "--out", str(tmp_path) + "/", "--format", "gif", "--width", "800", "--theme", theme,
+                         capsys=capsys)  # fmt: skip
+    assert code == 0, err
+    assert Path(out.strip()).name == name
+    assert Path(out.strip()).read_bytes() == (ROOT / "docs" / "exports" / name).read_bytes()
+    assert f"docs/exports/{name}" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -104,17 +105,26 @@ def font_file(family: str) -> Path | None:
     return found[0] if found else None
 
 
-@lru_cache(maxsize=128)
+_per_thread = threading.local()  # a FreeType face must not be used by two threads at once
+
+
 def font(size: int, family: str = "sans", weight: str = "Regular") -> ImageFont.FreeTypeFont:
     """``family`` (``"sans"`` or ``"mono"``) at ``size`` px, in a weight of the variable font
-    (``Regular``, ``Semibold``, ``Bold``). Without Streamlit's files: pillow's default font
-    (which lacks −, ∞ and ×)."""
-    path = font_file(family)
-    if path is None:
-        return ImageFont.load_default(size=size)
-    loaded = ImageFont.truetype(str(path), size)
-    loaded.set_variation_by_name(weight)
-    return loaded
+    (``Regular``, ``Semibold``, ``Bold``), loaded once per thread (downloads are drawn on
+    Streamlit's worker threads, maybe two at once). Without Streamlit's files: pillow's default
+    font (which lacks −, ∞ and ×)."""
+    loaded = getattr(_per_thread, "fonts", None)
+    if loaded is None:
+        loaded = _per_thread.fonts = {}
+    key = (size, family, weight)
+    if key not in loaded:
+        path = font_file(family)
+        if path is None:
+            loaded[key] = ImageFont.load_default(size=size)
+        else:
+            loaded[key] = ImageFont.truetype(str(path), size)
+            loaded[key].set_variation_by_name(weight)
+    return loaded[key]
 
 
 # --- the kit: sizes and colours of one picture ------------------------------------------------
