@@ -7,7 +7,8 @@ from pooling_core import PoolCall
 from pooling_core.reference import torch_repr
 from ui import calls, questions
 from ui.figures.planes import planes_figure
-from ui.views import controls, downloads, lesson, quiz
+from ui.views import controls, lesson, quiz
+from ui.views import downloads as exports
 from ui.views.page import start
 
 page = start("channels")
@@ -59,6 +60,7 @@ right.markdown(f"**{call.functional_code()}** · shape `{'?' if hide else tuple(
 right.code("?  (predict it below, then Reveal)" if hide else torch_repr(y), language=None, wrap_lines=True)
 if asked is not None:
     quiz.panel(page, asked)
+exports.planes_buttons(page, call, x, show_outputs=not hide)  # the planes below, as PNG and GIF
 
 alone = all(np.array_equal(call.run(x[n : n + 1, c : c + 1])[0, 0], y[n, c], equal_nan=True)
             for n in range(x.shape[0]) for c in range(x.shape[1]))  # fmt: skip
@@ -70,6 +72,5 @@ else:
     st.error("A plane pooled alone differs from the same plane pooled in the tensor.")
 shown = planes_figure(x, None if hide else y, page.palette, plane_height=150 if page.presenting else 210)
 (planes_area or st).plotly_chart(shown, config={"displayModeBar": False}, key="planes", theme=None)
-downloads.planes_buttons(page, call, x, show_outputs=not hide)
 lesson.torch_badge(call, x)
 lesson.code_panel(call, x)

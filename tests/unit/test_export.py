@@ -376,3 +376,15 @@ def test_downloads_drawn_at_once_on_several_threads_are_the_same_bytes():
     for thread in threads:
         thread.join()
     assert results == [expected] * 3
+
+
+def test_the_exports_hide_answers_in_the_words_the_page_uses():
+    """Predict mode: ui.scene.step_text (the exports') says what the step panel says."""
+    from ui.views import lesson
+
+    for scene in (scene_1d(kernel_size=3, stride=1, padding=1), scene_1d(function="avg_pool1d", kernel_size=2)):
+        for overlay in scene.overlays:
+            shown = overlay.arithmetic.rsplit(" = ", 1)[0] + " = ?"
+            page_text = (shown, lesson._hide_result(overlay.description, overlay.arithmetic))
+            assert scenes.step_text(overlay, show_outputs=False) == page_text
+            assert scenes.step_text(overlay) == (overlay.arithmetic, overlay.description)

@@ -112,7 +112,8 @@ def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float
         figure, key=page.private("figure"), config=CHART_CONFIG, theme=None,
         alt=f"The window at step {step + 1} of {count}; the step is described below.",
     )  # fmt: skip
-    arithmetic, description = scenes.step_text(overlay, show_outputs)
+    arithmetic = overlay.arithmetic if show_outputs else overlay.arithmetic.rsplit(" = ", 1)[0] + " = ?"
+    description = overlay.description if show_outputs else _hide_result(overlay.description, overlay.arithmetic)
     st.markdown(
         f'<div class="pooling-step" role="status" aria-live="polite"><b>Step {step + 1} of {count}.</b> '
         f'<span class="arithmetic">{html.escape(arithmetic)}</span><br>{html.escape(description)}</div>',
@@ -144,10 +145,17 @@ def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float
     with st.expander("Every step as text"):
         lines = []
         for i, each in enumerate(scene.overlays):
-            text = scenes.step_text(each, show_outputs)[1]
+            text = each.description if show_outputs else _hide_result(each.description, each.arithmetic)
             lines.append(f"{i + 1}. **{text} ← now**" if i == step else f"{i + 1}. {text}")
         st.markdown("\n".join(lines))
     sync_url()
+
+
+def _hide_result(description: str, arithmetic: str) -> str:
+    """The sentence without its answer (predict mode)."""
+    shown = arithmetic.rsplit(" = ", 1)[0] + " = ?"
+    text = description.replace(arithmetic, shown)
+    return text.split(" The maximum is at")[0]
 
 
 # --- the invalid call, the badge, the code -------------------------------------------------------------
