@@ -7,6 +7,7 @@ from pooling_core import PoolCall
 from pooling_core.reference import torch_repr
 from ui import calls, questions
 from ui.views import controls, lesson, quiz
+from ui.views import downloads as exports
 from ui.views.page import start
 
 page = start("channels")
@@ -58,6 +59,7 @@ right.markdown(f"**{call.functional_code()}** · shape `{'?' if hide else tuple(
 right.code("?  (predict it below, then Reveal)" if hide else torch_repr(y), language=None, wrap_lines=True)
 if asked is not None:
     quiz.panel(page, asked)
+exports.planes_buttons(page, call, x, show_outputs=not hide)  # the planes below, as PNG and GIF
 
 alone = all(np.array_equal(call.run(x[n : n + 1, c : c + 1])[0, 0], y[n, c], equal_nan=True)
             for n in range(x.shape[0]) for c in range(x.shape[1]))  # fmt: skip

@@ -51,6 +51,7 @@ st.markdown(
 )
 st.subheader("On the grid")
 invariance.translation_section(page, "grid", grid, settings)
+invariance.downloads(page, grid, settings)
 image = invariance.sample_image(settings.sample)
 st.subheader("On an image")
 st.caption(f"{settings.sample} (the sample above), reduced to {image.shape[0]}×{image.shape[1]} grey levels.")

@@ -8,6 +8,7 @@ Everything else in ``ui`` is pure and unit-tested:
 - :mod:`ui.data` — parsing typed sequences, grids and CSV files; presets;
 - :mod:`ui.scene` — what the sliding-window picture shows, from the call's windows and steps;
 - :mod:`ui.figures` — every Plotly figure; :mod:`ui.palette` — the one palette (light and dark);
+- :mod:`ui.export` — the same pictures as PNG and GIF files, drawn with pillow (the downloads, ``scripts/render.py``);
 - :mod:`ui.advice` — a valid value to suggest when torch refuses a call;
 - :mod:`ui.images`, :mod:`ui.invariance` — the Images and Invariance pages' logic.
 

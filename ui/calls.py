@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pooling_core import PoolCall, codegen
-from ui import data, state
+from ui import data, images, invariance, state
 
 # Which torch parameters each kind of pooling has (in torch's order).
 PARAMETERS = {
@@ -117,6 +117,18 @@ def call_2d(values: dict, page: str = "pool_2d") -> Chosen:
             problems += [problem] if problem else []
     kind = function[:-2].removesuffix("_pool")
     return Chosen(kind, None if problems else PoolCall(function, arguments), problems)
+
+
+def values_1d(values: dict, length: int) -> tuple[dict, dict[str, str]]:
+    """The 1-D page's fields with ``output_size`` inside its slider's bounds (1 … max(12, L + 4),
+    which depend on the sequence), and a notice if a link's value was outside."""
+    values = with_defaults("pool_1d", values)
+    high = max(12, length + 4)
+    if "output_size" not in parameters(values["function"]) or values["output_size"] <= high:
+        return values, {}
+    used = min(max(min(5, length), 1), high)
+    notice = f"output_size={values['output_size']} from the link is not a whole number from 1 to {high}; using {used}."
+    return {**values, "output_size": used}, {"output_size": notice}
 
 
 def input_1d(values: dict) -> np.ndarray:
@@ -254,3 +266,64 @@ def input_3d(values: dict) -> np.ndarray:
     if values["volume"] == "arange":
         return np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
     return np.random.default_rng(int(values["seed"])).integers(0, 10, size=shape).astype(np.float32)
+
+
+# --- the Images page: the sample, the region the window animation reads -----------------------
+
+PIXELS_PER_CELL = ("1", "2", "4", "8", "16", "32")
+
+
+def call_images(values: dict) -> Chosen:
+    """The Images page's call (``max_pool2d`` or ``avg_pool2d`` with every typed argument)."""
+    return call_2d(values, "images")
+
+
+def image_images(values: dict) -> images.LoadedImage:
+    """The Images page's bundled sample, decoded as the page decodes it (an upload has no link)."""
+    name = with_defaults("images", values)["sample"]
+    return images.load_image((images.SAMPLES_DIR / name).read_bytes())
+
+
+def region_images(values: dict, image: images.LoadedImage) -> tuple[images.Region, int]:
+    """The region the window animation reads and its channel: the page's own rule (a centre
+    outside the image, as ``-1``, is the image's most detailed spot; ``pixels_per_cell=auto`` is
+    the image's default zoom; a grayscale image has one channel)."""
+    values = with_defaults("images", values)
+    height, width = image.shape
+    start_y, start_x = image.busiest_point
+    centre_x = values["centre_x"] if 0 <= values["centre_x"] < width else start_x
+    centre_y = values["centre_y"] if 0 <= values["centre_y"] < height else start_y
+    per_cell = values["pixels_per_cell"]
+    per_cell = int(per_cell) if per_cell in PIXELS_PER_CELL else images.default_pixels_per_cell(image.shape)
+    region = images.region_around(image.shape, int(centre_y), int(centre_x), int(values["cells"]), per_cell)
+    channel = images.CHANNEL_NAMES.index(values["channel"]) if values["colour"] == "RGB" else 0
+    return region, channel
+
+
+def input_images(values: dict) -> np.ndarray:
+    """The Images page's animation input: the region of the chosen channel, ``(cells, cells)`` float32."""
+    image = image_images(values)
+    batch = images.as_batch(image, with_defaults("images", values)["colour"])
+    region, channel = region_images(values, image)
+    return images.region_plane(batch[channel], region)
+
+
+# --- the Invariance page -------------------------------------------------------------------------
+
+
+def invariance_values(values: dict) -> tuple[dict, dict[str, str]]:
+    """The Invariance page's fields with the shift inside 0 … 2·kernel_size (its slider's bounds,
+    which depend on kernel_size), and a notice if a link's shift was outside."""
+    values = with_defaults("invariance", values)
+    high = 2 * values["kernel_size"]
+    if values["shift"] <= high:
+        return values, {}
+    used = min(state.field("invariance", "shift").default, high)
+    notice = f"shift={values['shift']} from the link is not a whole number from 0 to {high}; using {used}."
+    return {**values, "shift": used}, {"shift": notice}
+
+
+def input_invariance(values: dict) -> np.ndarray:
+    """The Invariance page's grid: the preset, with its seed, sized for the kernel."""
+    values = with_defaults("invariance", values)
+    return invariance.grid_preset(values["preset"], int(values["seed"]), int(values["kernel_size"]))

@@ -230,5 +230,14 @@ def ghost_text(scene: Scene, kind: int) -> str:
     return "·" if kind == CELL_OVERHANG else scene.pad_label
 
 
+def step_text(overlay: Overlay, show_outputs: bool = True) -> tuple[str, str]:
+    """The step's arithmetic and sentence as the page writes them (and the exports); with
+    ``show_outputs=False`` (predict mode) without the answer: ``max(1, 4) = ?``, no picked cell."""
+    if show_outputs:
+        return overlay.arithmetic, overlay.description
+    shown = overlay.arithmetic.rsplit(" = ", 1)[0] + " = ?"
+    return shown, overlay.description.replace(overlay.arithmetic, shown).split(" The maximum is at")[0]
+
+
 __all__ = ["Scene", "Overlay", "build", "input_only", "value_range", "text_size", "tick_step", "ghost_text",
-           "UNREAD_PADDING", "CELL_INPUT", "CELL_PADDING", "CELL_OVERHANG", "fmt"]  # fmt: skip
+           "step_text", "UNREAD_PADDING", "CELL_INPUT", "CELL_PADDING", "CELL_OVERHANG", "fmt"]  # fmt: skip

@@ -71,6 +71,9 @@ PRIVATE = {
     "reveal": "predict mode's Reveal button",
     "checked": "predict mode: the question set last checked (its fingerprint)",
     "revealed": "predict mode: the question set revealed (its fingerprint)",
+    "downloads": "the row of export buttons",
+    "png": "the PNG download (the view on screen)",
+    "gif": "the GIF download (every step)",
 }
 
 

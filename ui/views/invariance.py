@@ -9,11 +9,13 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
+from ui import export
 from ui import invariance as inv
 from ui.figures import invariance as figures
 from ui.figures.plain import PlainFigure
 from ui.palette import palette
 from ui.views import controls
+from ui.views import downloads as buttons
 from ui.views.page import Page
 
 CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False}
@@ -154,3 +156,12 @@ def translation_section(page: Page, name: str, grid: np.ndarray, settings: Setti
         + [f"- t={s}: " + " · ".join(f"{m} {curves[m][s]:.0%}" for m in inv.METHODS) for s in range(2 * k + 1)]
     ))  # fmt: skip
     return curves
+
+
+SHIFT_LABELS = ("⬇ PNG (this shift)", "⬇ GIF (every shift)")
+
+
+def downloads(page: Page, grid: np.ndarray, settings: Settings) -> None:
+    """The grid's translation as a PNG (this shift) and a GIF (t = 0 … 2 × kernel_size)."""
+    shifts = export.Shifts(grid, settings.kernel_size, settings.direction, settings.fill, settings.shift)
+    buttons.buttons(page, shifts, settings.shift, labels=SHIFT_LABELS)

@@ -28,7 +28,7 @@ from ui.figures.planes import planes_figure
 from ui.figures.window import window_figure
 from ui.palette import palette
 from ui.scene import Scene
-from ui.views import quiz
+from ui.views import downloads, quiz
 from ui.views.page import Page, sync_url
 
 SPEEDS = {"0.5×": 1.2, "1×": 0.6, "2×": 0.3, "4×": 0.15}  # seconds per step
@@ -184,6 +184,8 @@ def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float
         session[page.private("scrub")] = step + 1
         st.slider("output cell", 1, count, key=page.private("scrub"), on_change=_scrubbed, args=(page,),
                   help="Drag to any step; the link follows.")  # fmt: skip
+    if view is None:  # a page's own picture per step (Backward, 3-D, ...) is not the scene's forward window
+        downloads.buttons(page, scene, step, show_outputs=show_outputs)
     if scene.dropped:
         many = len(scene.dropped) > 1
         st.info(

@@ -1,0 +1,336 @@
+"""A :class:`ui.scene.Scene` drawn with pillow: the second renderer of the picture the page
+shows (the first is :mod:`ui.figures.window`, Plotly), layer by layer in the same order.
+
+- the still picture (:func:`draw_still`): padding cells (read and never read) and overhang with
+  their values, the input cells on the scene's one colour scale with their values, NaN cells,
+  the output slots, and the windows ceil mode counts but torch drops (dash-dot);
+- an output computed (:func:`draw_output`);
+- the step's marks (:func:`draw_marks`): every tap of the window (solid over input cells, dashed
+  over padding, dotted past it, lightly tinted), the picked cell's double outline and ``▲``, the
+  output cell the step computes.
+
+:class:`Panel` says where a scene's cells sit (tests sample pixels through it);
+:class:`ScenePicture` adds the title (the call as torch spells it) and the step's text, and
+makes one frame per step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from pooling_core.animation import CELL_INPUT, CELL_OVERHANG, CELL_PADDING, fmt
+from ui.export import draw as kit_draw
+from ui.export.draw import Box, Kit, Run, ValueScale, inset, outline, union
+from ui.figures.window import DASH, edges
+from ui.scene import UNREAD_PADDING, Overlay, Scene, ghost_text, step_text
+
+GHOST_FILLS = {UNREAD_PADDING: "unread_padding_fill", CELL_PADDING: "padding_fill", CELL_OVERHANG: "overhang_fill"}
+TAP_COLOURS = {CELL_INPUT: "window", CELL_PADDING: "padding", CELL_OVERHANG: "overhang"}
+
+
+class Panel:
+    """Where one scene's cells sit in a picture, from ``(left, top)`` with square cells ``cell`` px.
+
+    1-D: the input row (padding included), and under it the output row, each output under its
+    window's centre. 2-D: the input grid, and the output grid to its right, tops aligned.
+    """
+
+    def __init__(self, scene: Scene, kit: Kit, left: int, top: int, cell: int,
+                 labels: tuple[str, str] | None = None, value_range: tuple[float, float] | None = None):  # fmt: skip
+        if scene.outputs is None:
+            raise ValueError("this call gives no output on this input: there is no step to draw")
+        self.scene, self.kit, self.left, self.top, self.cell = scene, kit, int(left), int(top), int(cell)
+        self.labels = labels or (("input x", "output (under its window)") if scene.one_d else ("input", "output"))
+        self.label_height = int(round(kit.label_font.size * 1.6))
+        self.gap = max(1, self.cell // 30)  # between cells, as Plotly's xgap
+        self.scale = ValueScale(kit.palette.values, *(value_range or scene.value_range))
+
+    # --- geometry --------------------------------------------------------------------------
+
+    @staticmethod
+    def units(scene: Scene) -> tuple[float, float]:
+        """The panel's size in cells (across, down), without labels and gaps."""
+        if scene.one_d:
+            low, high = Panel._x_range(scene)
+            return high - low, 2.0
+        rows = scene.rows[1] - scene.rows[0] + 1
+        across = scene.columns[1] - scene.columns[0] + 1 + scene.outputs.shape[1]
+        return float(across), float(max(rows, scene.outputs.shape[0]))
+
+    @staticmethod
+    def _x_range(scene: Scene) -> tuple[float, float]:
+        out_edges = edges(scene.output_x)
+        return min(scene.columns[0] - 0.5, float(out_edges[0])), max(scene.columns[1] + 0.5, float(out_edges[-1]))
+
+    def panel_gap(self) -> int:
+        """Between the 2-D input and output grids."""
+        return max(self.kit.px(56), self.cell)
+
+    @cached_property
+    def size(self) -> tuple[int, int]:
+        """(width, height) in pixels, labels included."""
+        if self.scene.one_d:
+            low, high = self._x_range(self.scene)
+            return int(round((high - low) * self.cell)), self._output_top + self.cell - self.top
+        across_in = self.scene.columns[1] - self.scene.columns[0] + 1
+        rows = max(self.scene.rows[1] - self.scene.rows[0] + 1, self.scene.outputs.shape[0])
+        width = (across_in + self.scene.outputs.shape[1]) * self.cell + self.panel_gap()
+        return width, self.label_height + rows * self.cell
+
+    @property
+    def _input_top(self) -> int:
+        return self.top + self.label_height
+
+    @property
+    def _output_top(self) -> int:
+        if self.scene.one_d:
+            return self._input_top + self.cell + self.label_height // 2 + self.label_height
+        return self._input_top
+
+    def _x(self, unit: float) -> int:
+        """1-D: the pixel of a column coordinate (cell ``c`` spans ``c ± 0.5``)."""
+        return self.left + int(round((unit - self._x_range(self.scene)[0]) * self.cell))
+
+    def input_cell(self, row: int, column: int) -> Box:
+        """The box of input cell ``(row, column)`` (padding and overhang cells have coordinates outside)."""
+        if self.scene.one_d:
+            top = self._input_top
+            return self._x(column - 0.5), top, self._x(column + 0.5) - 1, top + self.cell - 1
+        x0 = self.left + (column - self.scene.columns[0]) * self.cell
+        y0 = self._input_top + (row - self.scene.rows[0]) * self.cell
+        return x0, y0, x0 + self.cell - 1, y0 + self.cell - 1
+
+    def output_cell(self, row: int, column: int) -> Box:
+        """The box of output cell ``(row, column)``."""
+        top = self._output_top
+        if self.scene.one_d:
+            out_edges = self._out_edges
+            return self._x(out_edges[column]), top, self._x(out_edges[column + 1]) - 1, top + self.cell - 1
+        across_in = self.scene.columns[1] - self.scene.columns[0] + 1
+        x0 = self.left + across_in * self.cell + self.panel_gap() + column * self.cell
+        y0 = top + row * self.cell
+        return x0, y0, x0 + self.cell - 1, y0 + self.cell - 1
+
+    @cached_property
+    def _out_edges(self) -> list[float]:
+        return [float(edge) for edge in edges(self.scene.output_x)]
+
+    @cached_property
+    def value_font(self):
+        scene = self.scene
+        texts = [fmt(v) for v in scene.inputs.ravel()] + [fmt(v) for v in scene.outputs.ravel()]
+        texts += [ghost_text(scene, kind) for kind in set(scene.ghosts.values())]
+        side = self.cell - 2 * self.gap
+        return kit_draw.fitting_font(texts, side, side, self.kit)
+
+    # --- line widths, as on screen (thinner in thin cells) -----------------------------------
+
+    def _width(self, slide_px: float, divisor: int) -> int:
+        return max(1, min(self.kit.px(slide_px), self.cell // divisor))
+
+    # --- layers ----------------------------------------------------------------------------
+
+    def _value_cell(self, draw: ImageDraw.ImageDraw, box: Box, value: float) -> None:
+        if np.isnan(value):
+            fill, ink = self.kit.colour("overhang_fill"), self.kit.colour("text")
+        else:
+            fill = self.scale.colour(value)
+            ink = kit_draw.ink_on(fill)
+        draw.rectangle(inset(box, self.gap), fill=fill)
+        kit_draw.cell_text(draw, box, fmt(value), self.value_font, ink)
+
+    def draw_labels(self, draw: ImageDraw.ImageDraw) -> None:
+        kit, colour = self.kit, self.kit.colour("muted")
+        first, second = self.labels
+        if self.scene.one_d:
+            draw.text((self.left, self._input_top - self.label_height // 5), first, font=kit.label_font, fill=colour,
+                      anchor="ls")  # fmt: skip
+            draw.text((self.left, self._output_top - self.label_height // 5), second, font=kit.label_font,
+                      fill=colour, anchor="ls")  # fmt: skip
+            return
+        scene = self.scene
+        top_left = self.input_cell(scene.rows[0], scene.columns[0])
+        top_right = self.input_cell(scene.rows[0], scene.columns[1])
+        out_left, out_right = self.output_cell(0, 0), self.output_cell(0, scene.outputs.shape[1] - 1)
+        baseline = self._input_top - self.label_height // 5
+        for text, x0, x1 in ((first, top_left[0], top_right[2]), (second, out_left[0], out_right[2])):
+            draw.text(((x0 + x1) / 2, baseline), text, font=kit.label_font, fill=colour, anchor="ms")
+
+    def draw_still(self, image: Image.Image) -> None:
+        """Labels, padding and overhang, inputs, output slots and the dropped windows."""
+        draw = ImageDraw.Draw(image)
+        scene, kit = self.scene, self.kit
+        self.draw_labels(draw)
+        muted = kit.colour("muted")
+        for (row, column), kind in scene.ghosts.items():
+            box = self.input_cell(row, column)
+            draw.rectangle(inset(box, self.gap), fill=kit.colour(GHOST_FILLS[kind]))
+            kit_draw.cell_text(draw, box, ghost_text(scene, kind), self.value_font, muted)
+        for (row, column), value in np.ndenumerate(scene.inputs):
+            self._value_cell(draw, self.input_cell(row, column), value)
+        slot = kit.colour("unread_padding_fill")
+        for row, column in np.ndindex(*scene.outputs.shape):
+            draw.rectangle(inset(self.output_cell(row, column), self.gap), fill=slot)
+        dropped = kit.colour("overhang")
+        for window in scene.dropped:
+            for row, column in window:
+                box = inset(self.input_cell(row, column), max(1, self.cell // 10))
+                outline(draw, box, dropped, self._width(3, 16), "dashdot")
+
+    def draw_output(self, image: Image.Image, index: tuple[int, int]) -> Box:
+        """Output ``index`` computed: its value in its colour. Returns the box drawn."""
+        box = self.output_cell(*index)
+        self._value_cell(ImageDraw.Draw(image), box, float(self.scene.outputs[index]))
+        return box
+
+    @property
+    def window_line(self) -> int:
+        """The window outline's width in px."""
+        return self._width(6, 8)
+
+    def _chosen_boxes(self, row: int, column: int) -> tuple[Box, int, Box, int]:
+        """The picked cell's double outline: (outer box, its width, inner box, its width)."""
+        box = self.input_cell(row, column)
+        outer, inner = self._width(5, 10), self._width(3, 14)
+        outer_inset = max(self.window_line, round(self.cell * 0.06))  # inside the window's outline
+        inner_inset = max(outer_inset + outer + 1, round(self.cell * 0.2))
+        return inset(box, outer_inset), outer, inset(box, inner_inset), inner
+
+    @property
+    def small(self) -> bool:
+        """Cells too small for the picked cell's double outline and ``▲`` (a long sequence)."""
+        return self.cell < 16
+
+    def chosen_points(self, row: int, column: int) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Pixels that the picked cell's marks cover: one on the outer outline (its left edge),
+        one inside the ``▲`` (what tests sample)."""
+        outer_box, outer, inner_box, inner = self._chosen_boxes(row, column)
+        if self.small:
+            centre = ((outer_box[0] + outer_box[2]) // 2, (outer_box[1] + outer_box[3]) // 2)
+            return centre, centre
+        x0, y0, x1, y1 = kit_draw.triangle_box(inset(inner_box, inner))
+        return (outer_box[0] + outer // 2, (outer_box[1] + outer_box[3]) // 2), ((x0 + x1) // 2, (y0 + 2 * y1) // 3)
+
+    def draw_marks(self, image: Image.Image, overlay: Overlay, show_outputs: bool = True) -> Box:
+        """The step's window, picked cell (unless ``show_outputs`` is False: predict mode) and
+        output cell. Returns the box of every pixel drawn."""
+        kit = self.kit
+        draw = ImageDraw.Draw(image, "RGBA")  # the window's tint is translucent
+        tint = kit_draw.rgba(kit.palette.window_fill)
+        boxes = []
+        for row, column, kind in overlay.window:
+            box = self.input_cell(row, column)
+            draw.rectangle(inset(box, self.gap), fill=tint)
+            outline(draw, box, kit.colour(TAP_COLOURS[kind]), self.window_line, DASH[kind])
+            boxes.append(box)
+        if show_outputs and overlay.chosen is not None:
+            colour = kit.colour("chosen")
+            outer_box, outer, inner_box, inner = self._chosen_boxes(*overlay.chosen)
+            if self.small:  # no room for two outlines and a ▲: the cell's inside in the picked colour
+                draw.rectangle(outer_box, fill=colour)
+            else:
+                outline(draw, outer_box, colour, outer)
+                outline(draw, inner_box, colour, inner)
+                kit_draw.triangle(draw, inset(inner_box, inner), colour)
+        output = self.output_cell(*overlay.output)
+        outline(draw, output, kit.colour("window"), self._width(7, 7))
+        return union([*boxes, output])
+
+
+class ScenePicture:
+    """A scene's frames: the title, the panel at one step, and the step's text under it.
+
+    Every frame has the same size (the text area fits the longest step), so frame ``s`` of the
+    GIF is the PNG of step ``s``.
+    """
+
+    def __init__(self, scene: Scene, kit: Kit, show_outputs: bool = True):
+        if scene.outputs is None or not scene.overlays:
+            raise ValueError("this call gives no output on this input: there is no step to draw")
+        self.scene, self.kit, self.show_outputs = scene, kit, show_outputs
+        margin, usable = kit.margin, kit.width - 2 * kit.margin
+        self.title = kit_draw.title_lines(kit, scene.title, usable)
+        top = margin + kit_draw.title_height(kit, self.title) + kit.px(12)
+        across, down = Panel.units(scene)
+        if scene.one_d:
+            cell = min(usable / across, kit.px(120))
+        else:
+            gap = kit.px(56)
+            cell = min((usable - gap) / across, kit.px(110), kit.px(760) / down)
+            cell = min(cell, (usable - max(gap, cell)) / across)  # the gap grows to a cell in wide cells
+        cell = max(int(cell), 4)
+        probe = Panel(scene, kit, 0, top, cell)
+        self.panel = Panel(scene, kit, (kit.width - probe.size[0]) // 2, top, cell)
+        self.text_top = top + self.panel.size[1] + kit.px(28)
+        self.texts = [self._text(step) for step in range(scene.step_count)]
+        height = max(sum(len(part) for part in text) for text in self.texts) * kit_draw.line_height(kit)
+        height += kit.px(10)  # between the step line and the sentence
+        self.text_box: Box = (margin, self.text_top, kit.width - margin - 1, self.text_top + height)
+        self.height = self.text_box[3] + margin
+
+    @property
+    def count(self) -> int:
+        return self.scene.step_count
+
+    def _text(self, step: int) -> tuple[list, list]:
+        kit = self.kit
+        arithmetic, description = step_text(self.scene.overlays[step], self.show_outputs)
+        usable = kit.width - 2 * kit.margin
+        text = kit.colour("text")
+        first = kit_draw.wrap([Run(f"Step {step + 1} of {self.count}.  ", kit.bold_font, text),
+                               Run(arithmetic, kit.code_font, text)], usable)  # fmt: skip
+        notes = [Run(description, kit.body_font, text)]
+        if self.scene.dropped:
+            notes.append(Run("  Dash-dot: a window ceil_mode=True would add, which torch drops (it would start in the "
+                             "right padding).", kit.body_font, kit.colour("muted")))  # fmt: skip
+        return first, kit_draw.wrap(notes, usable)
+
+    @cached_property
+    def _still(self) -> Image.Image:
+        image = kit_draw.new_image(self.kit, self.height)
+        kit_draw.draw_title(ImageDraw.Draw(image), self.title, self.kit.margin, self.kit.margin, self.kit)
+        self.panel.draw_still(image)
+        return image
+
+    def _draw_text(self, image: Image.Image, step: int) -> None:
+        first, rest = self.texts[step]
+        draw = ImageDraw.Draw(image)
+        used = kit_draw.draw_lines(draw, first, self.kit.margin, self.text_top, self.kit)
+        kit_draw.draw_lines(draw, rest, self.kit.margin, self.text_top + used + self.kit.px(10), self.kit)
+
+    def frame(self, step: int) -> Image.Image:
+        """The picture at ``step`` (moved inside the steps): a new RGB image."""
+        step = self.scene.clamp(step)
+        image = self._still.copy()
+        if self.show_outputs:
+            for overlay in self.scene.overlays[: step + 1]:
+                self.panel.draw_output(image, overlay.output)
+        self.panel.draw_marks(image, self.scene.overlays[step], self.show_outputs)
+        self._draw_text(image, step)
+        return image
+
+    def frames(self) -> Iterator[tuple[Image.Image, list[Box] | None]]:
+        """Every frame in order, drawn incrementally, with the boxes where each may differ from
+        the one before (None: anywhere). Frame ``s`` equals :meth:`frame` ``(s)``."""
+        revealed = self._still.copy()
+        previous: Box | None = None
+        for step, overlay in enumerate(self.scene.overlays):
+            changed = [self.text_box]
+            if self.show_outputs:
+                changed.append(self.panel.draw_output(revealed, overlay.output))
+            image = revealed.copy()
+            marks = self.panel.draw_marks(image, overlay, self.show_outputs)
+            self._draw_text(image, step)
+            yield image, (None if previous is None else [*changed, previous, marks])
+            previous = marks
+
+    def samples(self) -> list[Image.Image]:
+        """Frames whose colours stand for all (the GIF's palette is chosen from them)."""
+        return [self.frame(0), self.frame(self.count - 1)]
+
+    def exact_colours(self) -> list[tuple[int, int, int]]:
+        return self.kit.exact_colours(self.panel.scale)
