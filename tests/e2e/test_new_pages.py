@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from scripts.browser import act_and_settle, assert_no_exception, broken, open_app, streamlit_server_process
+from scripts.browser import act_and_settle, assert_no_exception, broken, choose, open_app, streamlit_server_process
 from ui import navigation, state
 
 pytestmark = pytest.mark.e2e
@@ -70,7 +70,7 @@ def test_by_the_navigation_after_changes_elsewhere(page, streamlit_server):
     box = page.locator(f".st-key-{state.key('pool_2d', 'kernel_size')} input")
     act_and_settle(page, lambda: (box.fill("3"), box.press("Enter")))
     act_and_settle(
-        page, lambda: page.locator(".st-key-pool_2d__function").get_by_text("avg_pool2d", exact=True).click()
+        page, lambda: choose(page, "pool_2d__function", "avg_pool2d")
     )
     assert broken(page) is None
 

@@ -23,6 +23,8 @@ _CONTROL_BOXES = """() => [...document.querySelectorAll(
         '[data-testid="stMain"] button, [data-testid="stMain"] input, [data-testid="stMain"] textarea,'
         + ' [data-testid="stMain"] [role="slider"]')]
     .filter(e => e.offsetParent !== null && e.type !== 'file' && e.type !== 'radio' && e.type !== 'checkbox')
+    // the content of a closed expander is not shown (its boxes stay laid out under the summary)
+    .filter(e => !e.closest('details:not([open]) > :not(summary)'))
     .map(e => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, w: r.width, h: r.height,
                  name: e.getAttribute('aria-label') || e.innerText || e.tagName}; })
     .filter(b => b.w > 0 && b.h > 0)"""
