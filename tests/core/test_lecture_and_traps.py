@@ -127,6 +127,20 @@ def test_functional_argument_order_has_ceil_mode_before_return_indices():
     hand("max_pool2d", x, 2, 2, 0, 1, False, True, expected=[[[5]]], expected_indices=[[[4]]])
 
 
+def test_the_generated_code_warns_of_the_argument_order_where_the_forms_differ():
+    """The module form of max pooling swaps ceil_mode and return_indices: the code says so in a
+    comment right where the module is built; average pooling's forms agree, so no comment."""
+    from pooling_core import PoolCall
+
+    max_code = PoolCall("max_pool2d", {"kernel_size": 2}).script().splitlines()
+    comments = [line for line in max_code if line.startswith("# ")]
+    assert "Argument order trap" in " ".join(comments)
+    assert max(len(line) for line in comments) <= 78
+    assert max_code.index(comments[-1]) + 1 == max_code.index("pool = nn.MaxPool2d(kernel_size=2)")
+    avg_code = PoolCall("avg_pool2d", {"kernel_size": 2}).script()
+    assert "trap" not in avg_code
+
+
 def test_avg_pool1d_has_no_divisor_override_and_lp_has_no_padding():
     assert_both_reject("avg_pool1d", LECTURE_1D, 2, divisor_override=1)
     assert_both_reject("lp_pool1d", LECTURE_1D, 2, 2, padding=1)
