@@ -19,6 +19,8 @@ from ._kernels import (
     max_reduce_gather,
     max_values_strided,
     max_with_indices_strided,
+    power,
+    scratch_array,
     sum_gather,
     sum_strided,
 )
@@ -265,19 +267,23 @@ def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
         raise TypeError(f"{fn}() kernel_size must be an int, but got {kernel_size!r} ({type(kernel_size).__name__})")
     # torch: (sign(a)·relu(|a|) · K)^(1/p) with a = avg_pool(x^p); negatives stay negative.
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # NaN/inf as in torch
-        if np.issubdtype(input.dtype, np.integer) and not _args.is_int(norm_type):
-            powered = input.astype(np.float32) ** np.float32(norm_type)  # torch promotes to float32
-        elif np.issubdtype(input.dtype, np.integer):
+        if np.issubdtype(input.dtype, np.integer) and _args.is_int(norm_type):
             powered = input**norm_type
         else:
-            powered = input ** input.dtype.type(norm_type)
+            if np.issubdtype(input.dtype, np.integer):
+                input = input.astype(np.float32)  # torch promotes to float32 for a float norm_type
+            # x^p lives only until it is averaged: a reused buffer spares a fresh allocation per call
+            powered = power(input, norm_type, out=scratch_array("lp powered", np.shape(input), input.dtype))
     averaged = _in_terms_of(fn, avg_fn, powered, kernel_size, stride, 0, ceil_mode)
     kernel = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
-    scaled = averaged * int(np.prod(kernel)) + 0  # + 0 turns -0.0 into +0.0, as torch's sign·relu does
-    if np.issubdtype(scaled.dtype, np.integer):
-        scaled = scaled.astype(np.float32)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return scaled ** scaled.dtype.type(1.0 / norm_type)
+    if np.issubdtype(averaged.dtype, np.integer):
+        averaged = averaged * int(np.prod(kernel))
+        scaled = averaged.astype(np.float32)
+    else:  # averaged is a fresh array of ours: scale and take the root in place
+        scaled = np.multiply(averaged, averaged.dtype.type(np.prod(kernel)), out=averaged)
+    scaled += 0  # turns -0.0 into +0.0, as torch's sign·relu does
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return power(scaled, 1.0 / norm_type, out=scaled)
 
 
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):

@@ -177,3 +177,52 @@ def test_divide_truncates_integers_toward_zero():
     # -4.5 -> -4, 4.5 -> 4, 4.5 -> 4, -4.5 -> -4, 1.75 -> 1, 0
     assert _kernels.divide(total, divisor).tolist() == [-4, 4, 4, -4, 1, 0]
     assert _kernels.divide(np.array([1.0], np.float32), np.array([3])).dtype == np.float32
+
+
+# --- powers (lp pooling) ------------------------------------------------------------------------
+
+# torch multiplies (or takes sqrt) for these, so the bits must agree
+TORCH_PRODUCT_EXPONENTS = (1, 2, 3, -1, -2, -0.5)
+POWER_EXPONENTS = TORCH_PRODUCT_EXPONENTS + (0.5, 1 / 3, 0.25, 1 / 1.5, 1.5, -1.5, 4, 5, -3, 2.5, 0.7)
+
+
+def _power_bases(dtype) -> np.ndarray:
+    """Signed values over the dtype's whole range, with every special base a pow meets."""
+    rng = np.random.default_rng(3)
+    info = np.finfo(dtype)
+    wide = np.exp(rng.uniform(-80, 80, 4000)) * rng.choice([-1, 1], 4000)
+    specials = [0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, info.max, -info.max, info.smallest_normal]
+    subnormals = [info.smallest_subnormal, -info.smallest_subnormal, info.smallest_normal / 3]
+    with np.errstate(over="ignore"):
+        return np.concatenate([wide, specials * 3, subnormals, rng.standard_normal(4000)]).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("exponent", POWER_EXPONENTS)
+def test_power_matches_torch(dtype, exponent):
+    """Same NaN, infinities and signed zeros as torch.pow; the same bits where torch multiplies,
+    else within a few ulp scaled by the log-magnitude (torch's own vector pow is no closer)."""
+    torch = pytest.importorskip("torch")
+    from tests.core.helpers import pow_close  # noqa: PLC0415
+
+    base = _power_bases(dtype)
+    with np.errstate(all="ignore"):
+        ours = _kernels.power(base, exponent)
+        theirs = torch.from_numpy(base).pow(exponent).numpy()
+        in_place = base.copy()
+        _kernels.power(in_place, exponent, out=in_place)
+    _same_bits(in_place, ours)
+    if exponent in TORCH_PRODUCT_EXPONENTS:
+        _same_bits(ours, theirs)
+        return
+    special = ~np.isfinite(theirs) | (theirs == 0) | ~np.isfinite(ours) | (ours == 0)
+    _same_bits(ours[special], theirs[special])
+    ours, theirs, base = ours[~special], theirs[~special], base[~special]
+    near = pow_close(ours, theirs)
+    assert near.all(), f"{base[~near][:5]}: ours {ours[~near][:5]}, torch {theirs[~near][:5]}"
+
+
+def test_power_reads_a_strided_base():
+    base = _power_bases(np.float32)[::3]
+    with np.errstate(all="ignore"):
+        _same_bits(_kernels.power(base, 1.5), _kernels.power(np.ascontiguousarray(base), 1.5))
