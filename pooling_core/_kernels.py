@@ -177,9 +177,14 @@ def _halves(batch: np.ndarray, steps: list[_Step]):
     return None
 
 
-def _run(kernel, batch: np.ndarray, steps: list[_Step], *outs: np.ndarray) -> None:
-    """``kernel(batch, steps, *outs)``, on two threads when the job is large enough."""
-    halves = _halves(batch, steps) if outs[0].size >= PARALLEL_MIN_OUTPUTS else None
+def _run(kernel, batch: np.ndarray, steps: list[_Step], *outs: np.ndarray, work: int | None = None) -> None:
+    """``kernel(batch, steps, *outs)``, on two threads when the job is large enough.
+
+    ``work`` measures the job (default: the number of outputs); without steps only samples
+    or channels are split.
+    """
+    work = outs[0].size if work is None else work
+    halves = _halves(batch, steps) if work >= PARALLEL_MIN_OUTPUTS else None
     if halves is None:
         kernel(batch, steps, *outs)
         return

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _args
+from ._adaptive import max_adaptive, max_values_adaptive, sum_adaptive
 from ._kernels import (
     divide,
     max_reduce_gather,
@@ -347,7 +348,12 @@ def _all_ones(input, sizes, ndim) -> bool:
 def _adaptive_max(fn, ndim, input, output_size, return_indices):
     return_indices = _args.as_dispatch_flag(return_indices)
     batch, batched, windows = _adaptive_setup(fn, ndim, input, output_size)
-    values, indices = max_reduce_gather(batch, windows)
+    if batch.size == 0 or 0 in windows.output_shape:
+        values, indices = max_reduce_gather(batch, windows)
+    elif return_indices:
+        values, indices = max_adaptive(batch, windows)
+    else:
+        return _unbatch(max_values_adaptive(batch, windows), batched)
     if return_indices:
         return _unbatch(values, batched), _unbatch(indices, batched)
     return _unbatch(values, batched)
@@ -366,7 +372,8 @@ def _adaptive_avg(fn, ndim, input, output_size):
             result = _adaptive_avg(fn, ndim, planes, (1,) * ndim)
             return result.reshape(lead + (1,) * ndim)
     batch, batched, windows = _adaptive_setup(fn, ndim, input, output_size)
-    result = sum_gather(batch, windows)
+    empty = batch.size == 0 or 0 in windows.output_shape
+    result = sum_gather(batch, windows) if empty else sum_adaptive(batch, windows)
     # torch divides once per dim, in order: sum / k_H / k_W.
     for i, axis in enumerate(windows.axes):
         shape = [1] * ndim

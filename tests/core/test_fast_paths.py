@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pooling_core import _kernels, reference
-from pooling_core.geometry import output_size, sliding_windows
+from pooling_core import _adaptive, _kernels, reference
+from pooling_core.geometry import adaptive_windows, output_size, sliding_windows
 from tests.core.inputs import make_input, pool_input
 
 DTYPES = (np.float32, np.float64, np.int8, np.uint8, np.int16, np.int32, np.int64)
@@ -226,3 +226,81 @@ def test_power_reads_a_strided_base():
     base = _power_bases(np.float32)[::3]
     with np.errstate(all="ignore"):
         _same_bits(_kernels.power(base, 1.5), _kernels.power(np.ascontiguousarray(base), 1.5))
+
+
+# --- adaptive bins --------------------------------------------------------------------------------
+
+ADAPTIVE_CASES = [  # (spatial input, output size): between them every pass method, first and later
+    *[((length,), (out,)) for length in (1, 2, 5, 9, 40, 333, 1000) for out in (1, 2, 3, 7, 33, length, length + 3)],
+    ((56, 56), (5, 9)),  # taps: evenly spaced bins along H, uneven along W
+    ((56, 56), (7, 7)),
+    ((13, 13), (6, 6)),
+    ((7, 5), (9, 11)),  # more bins than cells: bins repeat
+    ((40, 200), (3, 7)),  # segments along W first, then bins along H
+    ((9, 300), (4, 12)),  # segments, then taps
+    ((100, 64), (3, 64)),  # bins first, then taps
+    ((64, 33), (1, 1)),  # global: one bin over the whole plane
+    ((12, 20, 40), (3, 5, 2)),
+    ((5, 6, 7), (2, 3, 4)),
+    ((4, 4, 64), (1, 1, 1)),
+    ((33, 3, 50), (2, 3, 2)),
+]
+
+
+def _adaptive_methods() -> set[tuple[str, str]]:
+    """(pass, method) pairs the cases reach: pass "first" or "next"."""
+    seen = set()
+    for spatial, out in ADAPTIVE_CASES:
+        batch = np.zeros((1, 1) + spatial, np.float32)
+        flat_batch, axes = _adaptive._plan(batch, adaptive_windows(spatial, out))
+        for rank, axis in enumerate(_adaptive._pass_order(flat_batch, axes)):
+            bins = axes[axis - 2]
+            method = bins.method(last_axis=axis == flat_batch.ndim - 1)
+            if method == "taps":
+                method += " evenly spaced" if bins.spacing else " uneven"
+            seen.add(("first" if rank == 0 else "next", method))
+    return seen
+
+
+def test_adaptive_cases_reach_every_pass_method():
+    methods = {"taps evenly spaced", "taps uneven", "bins", "segments"}
+    assert _adaptive_methods() >= {("first", m) for m in methods} | {("next", m) for m in methods - {"segments"}}
+
+
+def check_adaptive(batch, windows):
+    values, indices = _kernels.max_reduce_gather(batch, windows)
+    fast_values, fast_indices = _adaptive.max_adaptive(batch, windows)
+    _same_bits(fast_values, values)
+    _same_bits(fast_indices, indices)
+    _same_bits(_adaptive.max_values_adaptive(batch, windows), values)
+    with np.errstate(invalid="ignore", over="ignore"):
+        total, fast_total = _kernels.sum_gather(batch, windows), _adaptive.sum_adaptive(batch, windows)
+    if _sums_are_exact(batch):
+        _same_bits(fast_total, total)
+    else:
+        scale = float(np.max(np.abs(batch[np.isfinite(batch)]), initial=1.0)) * int(np.prod(windows.window_shape))
+        near = reference.close(fast_total, total, scale)
+        assert near.all(), f"sums differ: {fast_total[~near][:5]} vs {total[~near][:5]}"
+
+
+@pytest.mark.parametrize("spatial, out", ADAPTIVE_CASES)
+def test_adaptive_fast_paths_equal_gather(spatial, out):
+    rng = np.random.default_rng(sum(spatial) * 7 + sum(out))
+    windows = adaptive_windows(spatial, out)
+    for case in range(6):
+        dtype = (np.float32, np.float64)[case % 2]
+        lead = ((1, 1), (2, 3), (3, 1))[case % 3]
+        if case == 5:  # signed zeros only: torch keeps the first zero of a tie, sign included
+            batch = make_input(rng, lead + spatial, dtype, values=[0.0, -0.0])
+        else:
+            batch = make_input(rng, lead + spatial, dtype)  # ties, NaN, ±inf, ±0
+        check_adaptive(batch, windows)
+
+
+def test_adaptive_fast_paths_on_two_threads():
+    """Big enough for the two-thread split (by samples, then channels)."""
+    rng = np.random.default_rng(12)
+    for lead in ((2, 3), (1, 2)):
+        batch = make_input(rng, lead + (150, 230), np.float32)
+        assert batch.size >= _kernels.PARALLEL_MIN_OUTPUTS
+        check_adaptive(batch, adaptive_windows((150, 230), (7, 9)))

@@ -1,0 +1,350 @@
+"""Fast paths for adaptive pooling: the bins of each axis reduced in one pass, axis by axis.
+
+An adaptive axis cuts ``L_in`` cells into ``L_out`` bins ``[start, end)``, read from the
+geometry (never recomputed here). Sum and max are separable, so an N-d adaptive pool runs as
+N 1-D passes. A pass loops over whichever is cheaper:
+
+* **taps** (``max_width`` iterations): tap ``j`` of every bin at once, a strided view when the
+  bins are evenly spaced, else gathered with ``np.take``. For many narrow bins.
+* **bins** (``L_out`` iterations): each bin's slab reduced by ``ufunc.reduce``. For a few wide
+  bins, whose slabs are long runs numpy reduces with its vector loops.
+* **segments** (one call, last axis only): ``ufunc.reduceat`` over the cells from one bin's
+  start to the next one's, plus the one cell a bin shares with the next when ``L_in/L_out``
+  is not an integer. For many wide bins along a long contiguous axis.
+
+``return_indices`` follows torch's scan of a window (``value > best or isnan(value)``: ties
+go to the first cell, a NaN window to its last NaN). The first pass keeps which cell of each
+bin won; later passes carry the winner's flat index in the plane and break ties on it, which
+over whole windows is the same rule as torch's row-major scan. Values are then read from the
+input at the indices, so they are bit for bit the input's (the sign of a zero included).
+
+The gather-and-reduce definition (``_kernels.max_reduce_gather``, ``_kernels.sum_gather``)
+is the reference: tests/core/test_fast_paths.py checks these paths against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property, partial
+
+import numpy as np
+
+from ._kernels import _run, scratch_array
+from .geometry import AxisWindows, Windows
+
+SEGMENT_MIN_WIDTH = 16  # mean bin width from which one reduceat beats a loop over taps (last axis)
+BINS_PER_TAP = 4  # loop over bins when there are this many times fewer bins than taps
+
+
+@dataclass(frozen=True, eq=False)
+class _Bins:
+    """The bins of one adaptive axis, as the passes see them."""
+
+    starts: np.ndarray  # (L_out,) first cell of each bin
+    ends: np.ndarray  # (L_out,) one past its last cell
+    size: int  # L_in
+
+    @classmethod
+    def of(cls, axis: AxisWindows) -> _Bins:
+        return cls(axis.starts, axis.ends, axis.input_size)
+
+    @property
+    def out(self) -> int:
+        return len(self.starts)
+
+    @cached_property
+    def widths(self) -> np.ndarray:
+        return self.ends - self.starts
+
+    @cached_property
+    def max_width(self) -> int:
+        return int(self.widths.max())
+
+    @cached_property
+    def spacing(self) -> int | None:
+        """The step between equally wide, evenly spaced bins (a sliding window), else None."""
+        steps = np.diff(self.starts)
+        if self.out > 1 and (self.widths == self.widths[0]).all() and (steps == steps[0]).all() and steps[0] > 0:
+            return int(steps[0])
+        return None
+
+    @cached_property
+    def shared(self) -> np.ndarray:
+        """Bins that also hold the next bin's first cell (``end > next start``)."""
+        return np.flatnonzero(self.ends[:-1] > self.starts[1:])
+
+    def method(self, last_axis: bool) -> str:
+        """``"segments"``, ``"bins"`` or ``"taps"`` (see the module docstring)."""
+        # With L_out <= L_in the bins run start to start, sharing at most one cell with the next.
+        tiles = 1 < self.out <= self.size
+        if last_axis and tiles and self.size >= SEGMENT_MIN_WIDTH * self.out:
+            return "segments"
+        if self.out * BINS_PER_TAP <= self.max_width:
+            return "bins"
+        return "taps"
+
+    def tap_rows(self, j: int) -> np.ndarray | slice:
+        """Tap ``j`` of every bin: a slice when the bins are evenly spaced, else positions, where
+        a bin narrower than ``j + 1`` re-reads its last cell (harmless for a max)."""
+        if self.spacing is not None:
+            return slice(j, j + self.spacing * (self.out - 1) + 1, self.spacing)
+        return np.minimum(self.starts + j, self.ends - 1)
+
+
+def _along(axis: int, part) -> tuple:
+    """Index ``part`` along ``axis`` (all of every earlier axis)."""
+    return (slice(None),) * axis + (part,)
+
+
+def _expand(values: np.ndarray, axis: int) -> np.ndarray:
+    """``values`` with a length-1 ``axis`` put back, to broadcast against a slab."""
+    return np.expand_dims(values, axis)
+
+
+def _tap(x: np.ndarray, axis: int, rows) -> np.ndarray:
+    return x[_along(axis, rows)] if isinstance(rows, slice) else np.take(x, rows, axis=axis)
+
+
+def _pass_shape(x: np.ndarray, axis: int, bins: _Bins) -> tuple[int, ...]:
+    return x.shape[:axis] + (bins.out,) + x.shape[axis + 1 :]
+
+
+def _pass_order(x: np.ndarray, axes: list[_Bins]) -> list[int]:
+    """Spatial axes (as array axes) in the order they are reduced: a last axis that goes by
+    segments first (it shrinks the data most, reading it once), then the rest outer first."""
+    order = list(range(2, x.ndim))
+    if axes[-1].method(last_axis=True) == "segments":
+        order = [order[-1]] + order[:-1]
+    return order
+
+
+# --- sums and maxima ------------------------------------------------------------------------------
+
+
+def _reduce_pass(ufunc, x: np.ndarray, axis: int, bins: _Bins) -> np.ndarray:
+    """Reduce every bin of ``axis`` with ``ufunc`` (np.add or np.maximum)."""
+    out = np.empty(_pass_shape(x, axis, bins), dtype=x.dtype)
+    method = bins.method(last_axis=axis == x.ndim - 1)
+    if method == "segments":
+        ufunc.reduceat(x, bins.starts, axis=axis, out=out)
+        shared = bins.shared
+        if shared.size:  # the cell a bin shares with the next comes in last
+            out[_along(axis, shared)] = ufunc(out[_along(axis, shared)], x[_along(axis, bins.starts[shared + 1])])
+    elif method == "bins":
+        for i, (start, end) in enumerate(zip(bins.starts, bins.ends, strict=True)):
+            ufunc.reduce(x[_along(axis, slice(start, end))], axis=axis, out=out[_along(axis, i)])
+    else:
+        narrowest = int(bins.widths.min())
+        for j in range(bins.max_width):
+            if ufunc is np.add and j >= narrowest:  # a sum may not re-read a cell: only wider bins take tap j
+                wider = np.flatnonzero(bins.widths > j)
+                out[_along(axis, wider)] += np.take(x, bins.starts[wider] + j, axis=axis)
+            elif j == 0:
+                np.copyto(out, _tap(x, axis, bins.tap_rows(0)))
+            else:
+                ufunc(out, _tap(x, axis, bins.tap_rows(j)), out=out)
+    return out
+
+
+def _reduce_kernel(ufunc, axes: list[_Bins], batch: np.ndarray, steps, out: np.ndarray) -> None:
+    current = batch
+    # inf + -inf = NaN is torch's answer too (errstate is per thread: this may run on a worker)
+    with np.errstate(invalid="ignore", over="ignore"):
+        for axis in _pass_order(batch, axes):
+            current = _reduce_pass(ufunc, current, axis, axes[axis - 2])
+    np.copyto(out, current)
+
+
+def _plan(batch: np.ndarray, windows: Windows) -> tuple[np.ndarray, list[_Bins]]:
+    """The batch and its axes' bins; a global pool (one bin per axis) as one axis over the plane."""
+    if all(axis.output_size == 1 for axis in windows.axes):
+        plane = int(np.prod(batch.shape[2:]))
+        whole = _Bins(np.zeros(1, np.int64), np.full(1, plane, np.int64), plane)
+        return batch.reshape(batch.shape[:2] + (plane,)), [whole]
+    return batch, [_Bins.of(axis) for axis in windows.axes]
+
+
+def sum_adaptive(batch: np.ndarray, windows: Windows) -> np.ndarray:
+    """Sum of every adaptive bin (float sums agree with torch's within a few ulp)."""
+    batch, axes = _plan(batch, windows)
+    out = np.empty(batch.shape[:2] + tuple(bins.out for bins in axes), dtype=batch.dtype)
+    _run(partial(_reduce_kernel, np.add, axes), batch, [], out, work=batch.size)
+    out += 0.0  # a sum of -0.0 cells is +0.0, as torch's sum starts at +0
+    return out.reshape(out.shape[:2] + windows.output_shape)
+
+
+def max_adaptive(batch: np.ndarray, windows: Windows):
+    """Max of every adaptive bin, and torch's index for it."""
+    flat_batch, axes = _plan(batch, windows)
+    index = np.empty(batch.shape[:2] + tuple(bins.out for bins in axes), dtype=np.int64)
+    _run(partial(_argmax_kernel, axes), flat_batch, [], index, work=batch.size)
+    index = index.reshape(batch.shape[:2] + windows.output_shape)
+    planes = batch.reshape(batch.shape[:2] + (-1,))
+    values = np.take_along_axis(planes, index.reshape(index.shape[:2] + (-1,)), axis=-1).reshape(index.shape)
+    return values, index
+
+
+def max_values_adaptive(batch: np.ndarray, windows: Windows) -> np.ndarray:
+    """Max of every adaptive bin, by ``np.maximum`` passes.
+
+    ``np.maximum`` may return either zero of a ``-0.0``/``+0.0`` tie, where torch keeps the
+    first; so when a maximum is zero and the input holds a ``-0.0``, the indices path decides.
+    """
+    flat_batch, axes = _plan(batch, windows)
+    out = np.empty(batch.shape[:2] + tuple(bins.out for bins in axes), dtype=batch.dtype)
+    _run(partial(_reduce_kernel, np.maximum, axes), flat_batch, [], out, work=batch.size)
+    if (out == 0).any() and _has_negative_zero(batch):
+        return max_adaptive(batch, windows)[0]
+    return out.reshape(out.shape[:2] + windows.output_shape)
+
+
+def _has_negative_zero(batch: np.ndarray) -> bool:
+    # -0.0 is the one float whose bits, read as a signed integer, are the integer minimum.
+    bits = batch.view(np.int32 if batch.dtype == np.float32 else np.int64)
+    return bool(bits.min() == np.iinfo(bits.dtype).min)
+
+
+# --- torch's argmax ------------------------------------------------------------------------------
+
+
+def _first_pass(x: np.ndarray, axis: int, bins: _Bins) -> tuple[np.ndarray, np.ndarray]:
+    """``(best, position)`` of every bin of ``axis``: its maximum, and the position along the
+    axis of the cell torch's scan picks (ties: the first; NaN: the last NaN)."""
+    method = bins.method(last_axis=axis == x.ndim - 1)
+    if method == "segments":
+        return _first_pass_by_segments(x, bins)
+    shape = _pass_shape(x, axis, bins)
+    best = np.empty(shape, dtype=x.dtype)
+    position = np.empty(shape, dtype=np.int64)
+    if method == "bins":
+        for i, (start, end) in enumerate(zip(bins.starts, bins.ends, strict=True)):
+            best[_along(axis, i)], first = _first_in_slab(x[_along(axis, slice(start, end))], axis)
+            position[_along(axis, i)] = start + first
+        return best, position
+    # taps: tap numbers grow, so "tap j wins" is winner = max(winner, take·j)
+    winner = np.zeros(shape, dtype=np.int16)
+    take = np.empty(shape, dtype=bool)
+    product = np.empty(shape, dtype=np.int16)
+    for check_nan in (False, True):
+        for j in range(bins.max_width):
+            candidate = _tap(x, axis, bins.tap_rows(j))
+            if j == 0:
+                np.copyto(best, candidate)
+                continue
+            np.greater(candidate, best, out=take)
+            if check_nan:
+                take |= np.isnan(candidate)
+            np.multiply(take, np.int16(j), out=product)
+            np.maximum(winner, product, out=winner)
+            np.maximum(best, candidate, out=best)
+        # np.maximum propagates NaN: only a window holding one needs the NaN rule
+        if check_nan or not np.isnan(best).any():
+            break
+        winner[...] = 0
+    starts = bins.starts.reshape((-1,) + (1,) * (x.ndim - 1 - axis))
+    ends = bins.ends.reshape(starts.shape)
+    np.minimum(starts + winner, ends - 1, out=position)  # a narrow bin's re-read is its last cell
+    return best, position
+
+
+def _first_in_slab(slab: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """Maximum along ``axis`` of one bin's slab, and the offset of torch's pick in the bin."""
+    best = np.maximum.reduce(slab, axis=axis)
+    width = slab.shape[axis]
+    shape = (width,) + (1,) * (slab.ndim - 1 - axis)
+    if axis == slab.ndim - 1:
+        first = np.argmax(slab, axis=axis)  # the first maximum (a NaN: the first NaN, fixed below)
+    else:  # the first cell equal to the maximum: the largest of (width - offset) over them
+        countdown = np.arange(width, 0, -1, dtype=np.int32).reshape(shape)
+        first = width - np.maximum.reduce((slab == _expand(best, axis)) * countdown, axis=axis)
+    nan = np.isnan(best)
+    if nan.any():  # the last NaN: the largest of (offset + 1) over them
+        count = np.arange(1, width + 1, dtype=np.int32).reshape(shape)
+        last_nan = np.maximum.reduce(np.isnan(slab) * count, axis=axis) - 1
+        first = np.where(nan, last_nan, first)
+    return best, first
+
+
+def _first_pass_by_segments(x: np.ndarray, bins: _Bins) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_first_pass` along the last axis, for many wide bins.
+
+    ``reduceat`` gives the maximum of each segment (a bin start to the next bin's start). The
+    first cell holding it is found for all segments at once: each cell is compared with its
+    segment's maximum, and ``searchsorted`` finds the first match at or after each segment's
+    start. A bin's shared last cell wins if it is greater, or NaN.
+    """
+    length = x.shape[-1]
+    rows = x.reshape(-1, length)  # (R, L)
+    seg_max = np.maximum.reduceat(rows, bins.starts, axis=1)  # (R, O)
+    spread = np.repeat(seg_max, np.diff(np.append(bins.starts, length)), axis=1)  # (R, L): each cell's segment max
+    matches = np.flatnonzero(np.equal(rows, spread, out=scratch_array("segments match", rows.shape, bool)))
+    row_start = (np.arange(rows.shape[0]) * length)[:, None]  # (R, 1) flat offset of each row
+    found = np.searchsorted(matches, row_start + bins.starts)  # first match at or after the start
+    position = matches[np.minimum(found, max(matches.size - 1, 0))] - row_start if matches.size else 0 * found
+    nan = np.isnan(seg_max)
+    if nan.any():  # the last NaN before the segment's end
+        ends = np.append(bins.starts[1:], length)
+        nans = np.flatnonzero(np.isnan(rows))
+        last_nan = nans[np.searchsorted(nans, row_start + ends) - 1] - row_start
+        position = np.where(nan, last_nan, position)
+    best = seg_max.copy()
+    shared = bins.shared
+    if shared.size:
+        next_cell = rows[:, bins.starts[shared + 1]]  # (R, S)
+        wins = (next_cell > seg_max[:, shared]) | np.isnan(next_cell)
+        position[:, shared] = np.where(wins, bins.starts[shared + 1], position[:, shared])
+        best[:, shared] = np.maximum(seg_max[:, shared], next_cell)
+    shape = x.shape[:-1] + (bins.out,)
+    return best.reshape(shape), position.reshape(shape)
+
+
+def _next_pass(
+    values: np.ndarray, index: np.ndarray, axis: int, bins: _Bins, stride: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Reduce ``axis`` of the winners so far, each with its flat ``index`` (cells along this axis
+    add ``position * stride``): the largest value wins; equal values, the smaller index; NaN
+    beats every number, and of two NaNs the larger index wins."""
+    shape = _pass_shape(values, axis, bins)
+    best = np.empty(shape, dtype=values.dtype)
+    best_index = np.empty(shape, dtype=np.int64)
+    offsets = np.arange(bins.size, dtype=np.int64).reshape((-1,) + (1,) * (values.ndim - 1 - axis)) * stride
+    full_index = index + offsets  # (.., L, ..) flat index of each candidate
+    if bins.method(last_axis=axis == values.ndim - 1) == "bins":
+        for i, (start, end) in enumerate(zip(bins.starts, bins.ends, strict=True)):
+            part = _along(axis, slice(start, end))
+            slab, slab_index = values[part], full_index[part]
+            top = np.maximum.reduce(slab, axis=axis)
+            ties = slab == _expand(top, axis)
+            chosen = np.where(ties, slab_index, np.iinfo(np.int64).max).min(axis=axis)
+            nan = np.isnan(top)
+            if nan.any():
+                chosen = np.where(nan, np.where(np.isnan(slab), slab_index, -1).max(axis=axis), chosen)
+            best[_along(axis, i)], best_index[_along(axis, i)] = top, chosen
+        return best, best_index
+    for j in range(bins.max_width):
+        rows = bins.tap_rows(j)
+        candidate, candidate_index = _tap(values, axis, rows), _tap(full_index, axis, rows)
+        if j == 0:
+            best[...], best_index[...] = candidate, candidate_index
+            continue
+        earlier = candidate_index < best_index
+        take = (candidate > best) | ((candidate == best) & earlier)
+        candidate_nan = np.isnan(candidate)
+        if candidate_nan.any():
+            take |= candidate_nan & ~(np.isnan(best) & earlier)
+        np.copyto(best_index, candidate_index, where=take)
+        np.maximum(best, candidate, out=best)
+    return best, best_index
+
+
+def _argmax_kernel(axes: list[_Bins], batch: np.ndarray, steps, index: np.ndarray) -> None:
+    """torch's ``return_indices`` of every adaptive window, written to ``index``."""
+    spatial = batch.shape[2:]
+    strides = [int(np.prod(spatial[i + 1 :])) for i in range(len(spatial))]  # row-major, in the plane
+    order = _pass_order(batch, axes)
+    first = order[0]
+    values, position = _first_pass(batch, first, axes[first - 2])
+    flat = position * strides[first - 2]
+    for axis in order[1:]:
+        values, flat = _next_pass(values, flat, axis, axes[axis - 2], strides[axis - 2])
+    np.copyto(index, flat)
