@@ -101,8 +101,9 @@ def _expand(values: np.ndarray, axis: int) -> np.ndarray:
     return np.expand_dims(values, axis)
 
 
-def _tap(x: np.ndarray, axis: int, rows) -> np.ndarray:
-    return x[_along(axis, rows)] if isinstance(rows, slice) else np.take(x, rows, axis=axis)
+def _tap(x: np.ndarray, axis: int, rows, buffer: np.ndarray | None = None) -> np.ndarray:
+    """Cells ``rows`` (a slice or positions) along ``axis``: a view, or gathered into ``buffer``."""
+    return x[_along(axis, rows)] if isinstance(rows, slice) else np.take(x, rows, axis=axis, out=buffer)
 
 
 def _pass_shape(x: np.ndarray, axis: int, bins: _Bins) -> tuple[int, ...]:
@@ -193,12 +194,12 @@ def max_values_adaptive(batch: np.ndarray, windows: Windows) -> np.ndarray:
     flat_batch, axes = _plan(batch, windows)
     out = np.empty(batch.shape[:2] + tuple(bins.out for bins in axes), dtype=batch.dtype)
     _run(partial(_reduce_kernel, np.maximum, axes), flat_batch, [], out, work=batch.size)
-    if (out == 0).any() and _has_negative_zero(batch):
+    if (out == 0).any() and has_negative_zero(batch):
         return max_adaptive(batch, windows)[0]
     return out.reshape(out.shape[:2] + windows.output_shape)
 
 
-def _has_negative_zero(batch: np.ndarray) -> bool:
+def has_negative_zero(batch: np.ndarray) -> bool:
     # -0.0 is the one float whose bits, read as a signed integer, are the integer minimum.
     bits = batch.view(np.int32 if batch.dtype == np.float32 else np.int64)
     return bool(bits.min() == np.iinfo(bits.dtype).min)
@@ -214,37 +215,55 @@ def _first_pass(x: np.ndarray, axis: int, bins: _Bins) -> tuple[np.ndarray, np.n
     if method == "segments":
         return _first_pass_by_segments(x, bins)
     shape = _pass_shape(x, axis, bins)
-    best = np.empty(shape, dtype=x.dtype)
     position = np.empty(shape, dtype=np.int64)
     if method == "bins":
+        best = np.empty(shape, dtype=x.dtype)
         for i, (start, end) in enumerate(zip(bins.starts, bins.ends, strict=True)):
             best[_along(axis, i)], first = _first_in_slab(x[_along(axis, slice(start, end))], axis)
             position[_along(axis, i)] = start + first
         return best, position
-    # taps: tap numbers grow, so "tap j wins" is winner = max(winner, take·j)
-    winner = np.zeros(shape, dtype=np.int16)
-    take = np.empty(shape, dtype=bool)
-    product = np.empty(shape, dtype=np.int16)
-    for check_nan in (False, True):
-        for j in range(bins.max_width):
-            candidate = _tap(x, axis, bins.tap_rows(j))
-            if j == 0:
-                np.copyto(best, candidate)
-                continue
-            np.greater(candidate, best, out=take)
-            if check_nan:
-                take |= np.isnan(candidate)
-            np.multiply(take, np.int16(j), out=product)
-            np.maximum(winner, product, out=winner)
-            np.maximum(best, candidate, out=best)
-        # np.maximum propagates NaN: only a window holding one needs the NaN rule
-        if check_nan or not np.isnan(best).any():
-            break
-        winner[...] = 0
+    best, winner = scan_taps(lambda j, buffer: _tap(x, axis, bins.tap_rows(j), buffer), bins.max_width, shape, x.dtype)
     starts = bins.starts.reshape((-1,) + (1,) * (x.ndim - 1 - axis))
     ends = bins.ends.reshape(starts.shape)
     np.minimum(starts + winner, ends - 1, out=position)  # a narrow bin's re-read is its last cell
     return best, position
+
+
+def scan_taps(candidate, count: int, shape: tuple[int, ...], dtype) -> tuple[np.ndarray, np.ndarray]:
+    """torch's scan over ``count`` taps arriving in window order: ``candidate(j, buffer)``
+    returns tap ``j``'s values (it may write them into ``buffer``, an array of ``shape``).
+
+    Returns ``(best, winner)``: the maximum and the number of the tap that won (``value > best
+    or isnan(value)``: ties to the first, NaN to the last NaN). Tap numbers grow, so "tap ``j``
+    wins" is ``winner = max(winner, take·j)``, plain arithmetic on small ints.
+
+    Both are this thread's scratch arrays, valid until its next scan: the work arrays are as
+    large as the input, and fresh ones cost page faults on every call.
+    """
+    best = scratch_array("scan best", shape, dtype)
+    small = count <= np.iinfo(np.int8).max
+    winner = scratch_array("scan winner", shape, np.int8 if small else np.int16)
+    take = scratch_array("scan take", shape, bool)
+    product = take.view(np.int8) if small else scratch_array("scan product", shape, np.int16)
+    nan = scratch_array("scan nan", shape, bool)
+    buffer = scratch_array("scan candidate", shape, dtype)
+    for check_nan in (False, True):
+        winner[...] = 0
+        for j in range(count):
+            value = candidate(j, buffer)
+            if j == 0:
+                np.copyto(best, value)
+                continue
+            np.greater(value, best, out=take)
+            if check_nan:
+                take |= np.isnan(value, out=nan)
+            np.multiply(take, winner.dtype.type(j), out=product, casting="unsafe")
+            np.maximum(winner, product, out=winner)
+            np.maximum(best, value, out=best)
+        # np.maximum propagates NaN: only a window holding one needs the NaN rule, run again
+        if check_nan or not np.isnan(best, out=nan).any():
+            break
+    return best, winner
 
 
 def _first_in_slab(slab: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
@@ -326,15 +345,32 @@ def _next_pass(
         candidate, candidate_index = _tap(values, axis, rows), _tap(full_index, axis, rows)
         if j == 0:
             best[...], best_index[...] = candidate, candidate_index
-            continue
-        earlier = candidate_index < best_index
-        take = (candidate > best) | ((candidate == best) & earlier)
-        candidate_nan = np.isnan(candidate)
-        if candidate_nan.any():
-            take |= candidate_nan & ~(np.isnan(best) & earlier)
-        np.copyto(best_index, candidate_index, where=take)
-        np.maximum(best, candidate, out=best)
+        else:
+            fold_by_index(best, best_index, candidate, candidate_index)
     return best, best_index
+
+
+def fold_by_index(best, best_index, candidate, candidate_index, may_have_nan: bool = True) -> None:
+    """Let each candidate replace the best so far where torch's row-major scan of the whole
+    window would end on it: a larger value; an equal value at a smaller flat index; a NaN,
+    unless the best is a NaN at a larger index. (In place; the work arrays are this thread's
+    scratch, as they are as large as the data. ``may_have_nan=False`` skips the NaN rule.)"""
+    shape = best.shape
+    take = scratch_array("fold take", shape, bool)
+    other = scratch_array("fold other", shape, bool)
+    np.greater(candidate, best, out=take)
+    if np.equal(candidate, best, out=other).any():  # ties: the earlier cell wins
+        other &= candidate_index < best_index
+        take |= other
+    if may_have_nan and np.isnan(candidate, out=other).any():
+        take |= other & ~(np.isnan(best) & (candidate_index < best_index))
+    # best_index = candidate_index where take: arithmetic, as a masked copy branches on every
+    # cell (3.5 ns a cell on a random mask here, ten times the arithmetic)
+    change = scratch_array("fold change", shape, best_index.dtype)
+    np.subtract(candidate_index, best_index, out=change)
+    change *= take
+    best_index += change
+    np.maximum(best, candidate, out=best)
 
 
 def _argmax_kernel(axes: list[_Bins], batch: np.ndarray, steps, index: np.ndarray) -> None:

@@ -544,6 +544,35 @@ def max_with_indices_strided(batch: np.ndarray, windows: Windows):
     return best, index
 
 
+# --- scatter (max_unpool) --------------------------------------------------------------------------
+
+
+def scatter_planes(values: np.ndarray, indices: np.ndarray, plane: int) -> np.ndarray | None:
+    """``(N, C, K)`` values and their in-plane ``indices`` → ``(N, C, plane)`` zeros with every
+    value at its index; None if an index lies outside ``[0, plane)``. Of values sent to one
+    index the last wins, as in torch's loop over them."""
+    out = np.zeros(values.shape[:2] + (plane,), dtype=values.dtype)
+    valid = np.empty(values.shape[:2], dtype=bool)  # per plane: all its indices inside it
+    _run(_scatter_kernel, values, [], out, indices, valid, work=values.size)  # indices split like out
+    return out if valid.all() else None
+
+
+def _scatter_kernel(values: np.ndarray, steps, out: np.ndarray, indices: np.ndarray, valid: np.ndarray) -> None:
+    # Checked here rather than before: each thread checks its own half (two passes over int64s).
+    plane = out.shape[2]
+    np.logical_and(indices.min(axis=2, initial=0) >= 0, indices.max(axis=2, initial=0) < plane, out=valid)
+    if not valid.all():
+        return
+    # One flat scatter: each plane's indices shifted to where the plane starts in ``out``.
+    # (A split by samples, or by channels of a single sample, leaves ``out`` contiguous.)
+    planes, count = values.shape[0] * values.shape[1], values.shape[2]
+    targets = scratch_array("unpool targets", (planes, count), np.int64)
+    np.add(indices.reshape(planes, count), (np.arange(planes) * plane)[:, None], out=targets)
+    flat = out.reshape(-1)
+    assert np.shares_memory(flat, out), "the output half must be contiguous"
+    flat[targets.ravel()] = values.reshape(-1)
+
+
 # --- powers (lp pooling) ----------------------------------------------------------------------
 
 

@@ -15,12 +15,14 @@ import numpy as np
 
 from . import _args
 from ._adaptive import max_adaptive, max_values_adaptive, sum_adaptive
+from ._fractional import max_fractional
 from ._kernels import (
     divide,
     max_reduce_gather,
     max_values_strided,
     max_with_indices_strided,
     power,
+    scatter_planes,
     scratch_array,
     sum_gather,
     sum_strided,
@@ -459,14 +461,12 @@ def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_
             f"{fn}() _random_samples must have shape (N, C, {ndim}) = ({count}, {batch.shape[1]}, {ndim}), "
             f"but got {samples.shape}"
         )
-    values = np.empty(batch.shape[:2] + output_size, dtype=batch.dtype)
-    indices = np.empty(batch.shape[:2] + output_size, dtype=np.int64)
-    for n in range(count):
-        for c in range(batch.shape[1]):
-            windows = _args.fractional_windows_for(spatial, kernel_size, output_size, samples[n, c])
-            plane = batch[n : n + 1, c : c + 1]
-            plane_values, plane_indices = max_reduce_gather(plane, windows)
-            values[n, c], indices[n, c] = plane_values[0, 0], plane_indices[0, 0]
+    if batch.size == 0 or 0 in output_size:
+        values = np.empty(batch.shape[:2] + output_size, dtype=batch.dtype)
+        indices = np.zeros(batch.shape[:2] + output_size, dtype=np.int64)
+    else:
+        starts = _args.fractional_plane_starts(spatial, kernel_size, output_size, samples[:count])
+        values, indices = max_fractional(batch, kernel_size, starts)
     if return_indices:
         return _unbatch(values, batched), _unbatch(indices, batched)
     return _unbatch(values, batched)
@@ -570,16 +570,13 @@ def _max_unpool(fn, ndim, input, indices, kernel_size, stride, padding, output_s
     if plane == 0:  # torch returns the empty output without looking at the indices
         return np.zeros(input.shape[: input.ndim - ndim] + sizes, dtype=input.dtype)
     flat_indices = (indices if batched else indices[None]).reshape(batch.shape[0], batch.shape[1], -1)
-    bad = (flat_indices < 0) | (flat_indices >= plane)
-    if bad.any():
+    out = scatter_planes(batch.reshape(batch.shape[0], batch.shape[1], -1), flat_indices, plane)
+    if out is None:
+        bad = (flat_indices < 0) | (flat_indices >= plane)
         raise ValueError(
             f"{fn}() found an invalid max index {int(flat_indices[bad][0])}: the output planes have "
             f"size {'x'.join(map(str, sizes))} = {plane} cells"
         )
-    out = np.zeros(batch.shape[:2] + (plane,), dtype=batch.dtype)
-    rows = np.arange(batch.shape[0])[:, None, None]
-    channels = np.arange(batch.shape[1])[None, :, None]
-    out[rows, channels, flat_indices] = batch.reshape(batch.shape[0], batch.shape[1], -1)
     return _unbatch(out.reshape(batch.shape[:2] + sizes), batched)
 
 

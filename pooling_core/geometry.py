@@ -321,26 +321,30 @@ def adaptive_axis(input_size: int, output_size: int) -> AxisWindows:
 
 
 def fractional_starts(sample, input_size: int, output_size: int, kernel_size: int) -> np.ndarray:
-    """Window starts of fractional max pooling for one random ``sample`` in [0, 1).
+    """Window starts of fractional max pooling for a random ``sample`` in [0, 1).
 
     torch computes in the input's floating dtype, so ``sample`` keeps its dtype here::
 
         alpha = (L - k) / (O - 1);  start_i = int((i + u)·alpha) − int(u·alpha),  i < O − 1
         start_{O-1} = L − k
 
+    ``sample`` may be an array of samples (one per plane): the result is then ``(*sample.shape, O)``.
+
     >>> fractional_starts(np.float32(0.5), 10, 4, 2).tolist()
     [0, 3, 5, 8]
+    >>> fractional_starts(np.array([0.5, 0.0], np.float32), 10, 4, 2).tolist()
+    [[0, 3, 5, 8], [0, 2, 5, 8]]
     """
     sample = np.asarray(sample)
     dtype = sample.dtype.type
-    starts = np.empty(output_size, dtype=np.int64)
+    starts = np.empty(sample.shape + (output_size,), dtype=np.int64)
     if output_size > 1:
         alpha = dtype(input_size - kernel_size) / dtype(output_size - 1)
-        base = int(dtype(sample * alpha))
-        for i in range(output_size - 1):
-            starts[i] = int(dtype((dtype(i) + sample) * alpha)) - base
+        base = (sample * alpha).astype(np.int64)  # int() truncates, and every product is >= 0
+        steps = np.arange(output_size - 1, dtype=sample.dtype)
+        starts[..., :-1] = ((steps + sample[..., None]) * alpha).astype(np.int64) - base[..., None]
     if output_size > 0:
-        starts[-1] = input_size - kernel_size
+        starts[..., -1] = input_size - kernel_size
     return starts
 
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pooling_core import _adaptive, _kernels, reference
-from pooling_core.geometry import adaptive_windows, output_size, sliding_windows
+from pooling_core import _adaptive, _args, _fractional, _kernels, reference
+from pooling_core.geometry import adaptive_windows, fractional_starts, output_size, sliding_windows
 from tests.core.inputs import make_input, pool_input
 
 DTYPES = (np.float32, np.float64, np.int8, np.uint8, np.int16, np.int32, np.int64)
@@ -304,3 +304,62 @@ def test_adaptive_fast_paths_on_two_threads():
         batch = make_input(rng, lead + (150, 230), np.float32)
         assert batch.size >= _kernels.PARALLEL_MIN_OUTPUTS
         check_adaptive(batch, adaptive_windows((150, 230), (7, 9)))
+
+
+# --- fractional windows ------------------------------------------------------------------------------
+
+FRACTIONAL_CASES = [  # (spatial input, kernel_size, output_size)
+    ((5, 5), (2, 2), (3, 3)),
+    ((9, 7), (3, 2), (4, 6)),
+    ((8, 8), (1, 3), (8, 1)),
+    ((16, 11), (4, 4), (5, 8)),
+    ((6, 7, 8), (2, 2, 2), (3, 4, 5)),
+    ((5, 9, 4), (3, 1, 2), (2, 5, 1)),
+]
+
+
+def _fractional_by_gather(batch, kernel_size, output_size, samples):
+    """The definition, plane by plane: each (n, c) has its own windows."""
+    values = np.empty(batch.shape[:2] + output_size, dtype=batch.dtype)
+    indices = np.empty(batch.shape[:2] + output_size, dtype=np.int64)
+    for n, c in np.ndindex(*batch.shape[:2]):
+        windows = _args.fractional_windows_for(batch.shape[2:], kernel_size, output_size, samples[n, c])
+        plane_values, plane_indices = _kernels.max_reduce_gather(batch[n : n + 1, c : c + 1], windows)
+        values[n, c], indices[n, c] = plane_values[0, 0], plane_indices[0, 0]
+    return values, indices
+
+
+@pytest.mark.parametrize("spatial, kernel_size, output_size", FRACTIONAL_CASES)
+def test_fractional_fast_path_equals_gather(spatial, kernel_size, output_size):
+    rng = np.random.default_rng(sum(spatial) + 3 * sum(kernel_size))
+    for case in range(6):
+        dtype = (np.float32, np.float64)[case % 2]
+        lead = ((1, 1), (2, 3), (3, 1))[case % 3]
+        values = [0.0, -0.0] if case == 5 else None
+        batch = make_input(rng, lead + spatial, dtype, values=values)
+        samples = rng.random(lead + (len(spatial),)).astype(dtype)
+        samples.flat[:2] = (0.0, np.nextafter(dtype(1), dtype(0)))  # the ends of [0, 1)
+        starts = _args.fractional_plane_starts(spatial, kernel_size, output_size, samples)
+        fast_values, fast_indices = _fractional.max_fractional(batch, kernel_size, starts)
+        expected_values, expected_indices = _fractional_by_gather(batch, kernel_size, output_size, samples)
+        _same_bits(fast_values, expected_values)
+        _same_bits(fast_indices, expected_indices)
+
+
+def test_fractional_fast_path_on_two_threads():
+    rng = np.random.default_rng(13)
+    batch = make_input(rng, (2, 3, 120, 130), np.float32)
+    samples = rng.random((2, 3, 2)).astype(np.float32)
+    starts = _args.fractional_plane_starts((120, 130), (3, 2), (50, 70), samples)
+    assert batch.size >= _kernels.PARALLEL_MIN_OUTPUTS
+    fast_values, fast_indices = _fractional.max_fractional(batch, (3, 2), starts)
+    expected_values, expected_indices = _fractional_by_gather(batch, (3, 2), (50, 70), samples)
+    _same_bits(fast_values, expected_values)
+    _same_bits(fast_indices, expected_indices)
+
+
+def test_fractional_starts_of_many_samples_equal_one_by_one():
+    samples = np.random.default_rng(14).random((3, 4)).astype(np.float32)
+    together = fractional_starts(samples, 37, 9, 3)
+    for cell in np.ndindex(*samples.shape):
+        assert together[cell].tolist() == fractional_starts(samples[cell], 37, 9, 3).tolist()
