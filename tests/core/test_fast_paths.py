@@ -363,3 +363,30 @@ def test_fractional_starts_of_many_samples_equal_one_by_one():
     together = fractional_starts(samples, 37, 9, 3)
     for cell in np.ndindex(*samples.shape):
         assert together[cell].tolist() == fractional_starts(samples[cell], 37, 9, 3).tolist()
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int16, np.uint8])
+def test_last_axis_in_chunks_equal_gather(stride, dtype):
+    """Long rows: several chunks and a short last one, windows that reach into the padding at
+    both ends, pairs of cells split by the narrowing cast (and float64, which does not pair)."""
+    rng = np.random.default_rng(15 + stride)
+    length = 3 * _kernels.LAST_AXIS_CHUNK // 6 + 7
+    batch = make_input(rng, (2, 3, length), dtype, extremes=True)
+    for kernel, padding, dilation, ceil in ((2, 0, 1, False), (3, 1, 1, True), (4, 2, 2, False), (5, 2, 3, True)):
+        windows = sliding_windows((length,), (kernel,), (stride,), (padding,), (dilation,), ceil)
+        check_case(batch, windows, exact_sums=_sums_are_exact(batch))
+    # a last axis with a stride of its own: the general path
+    check_case(
+        batch[..., ::2],
+        sliding_windows((batch[..., ::2].shape[-1],), (3,), (stride,), (1,), (1,), False),
+        exact_sums=_sums_are_exact(batch),
+    )
+
+
+@pytest.mark.parametrize("exponent", [3, 4, 1.5, 1 / 3])
+def test_power_on_two_threads_equals_one(exponent):
+    base = np.tile(_power_bases(np.float32), (3, 9))  # (3, 9 * 8000): split in two along axis 0
+    assert base.size >= _kernels.PARALLEL_MIN_OUTPUTS
+    with np.errstate(all="ignore"):
+        _same_bits(_kernels.power(base, exponent), _kernels._power(base, exponent, np.empty_like(base)))
