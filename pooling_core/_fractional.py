@@ -13,6 +13,7 @@ in tests/core/test_fast_paths.py.
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 import numpy as np
@@ -37,7 +38,7 @@ def max_fractional(batch: np.ndarray, kernel_size: tuple[int, ...], starts: list
 def _values_at(batch: np.ndarray, index: np.ndarray) -> np.ndarray:
     """``batch``'s value at each in-plane flat ``index`` (one 1-D take: ``take_along_axis``
     builds a fancy index per axis, here 20x slower)."""
-    plane = int(np.prod(batch.shape[2:]))
+    plane = math.prod(batch.shape[2:])
     first_of_plane = (np.arange(batch.shape[0] * batch.shape[1]) * plane).reshape(
         batch.shape[:2] + (1,) * (index.ndim - 2)
     )
@@ -75,8 +76,8 @@ def _fractional_kernel(kernel_size, batch, steps, values: np.ndarray, index: np.
 
     # flat index in the plane = sum over axes of (start + winning tap) * stride; the taps' part
     # is looked up by key in a table of the window's cells
-    strides = [int(np.prod(spatial[axis + 1 :])) for axis in range(len(spatial))]
-    taps = np.unravel_index(np.arange(int(np.prod(kernel_size))), kernel_size)  # per axis, by key
+    strides = [math.prod(spatial[axis + 1 :]) for axis in range(len(spatial))]
+    taps = np.unravel_index(np.arange(math.prod(kernel_size)), kernel_size)  # per axis, by key
     table = sum(tap * stride for tap, stride in zip(taps, strides, strict=True))
     flat = index.reshape((planes,) + index.shape[2:])  # index is contiguous (see _run)
     np.take(table, key, out=flat, mode="clip")  # keys are in range
@@ -98,7 +99,7 @@ def _later_axis(best: np.ndarray, key: np.ndarray, axis: int, starts: np.ndarray
     are picked out at its starts: two gathers, instead of two per tap.
     """
     planes = best.shape[0]
-    step = int(np.prod(best.shape[axis + 1 :]))  # cells between positions along the axis
+    step = math.prod(best.shape[axis + 1 :])  # cells between positions along the axis
     span = best.size - (kernel - 1) * step  # windows that start at cells 0 .. span - 1
     values = best.reshape(-1)
     keys = scratch_array("fractional scaled key", (best.size,), np.int32)
@@ -129,7 +130,7 @@ def _cell_offsets(shape: tuple[int, ...], axis: int) -> np.ndarray:
     shaped ``shape`` with 1 at ``axis`` (to broadcast against positions along it)."""
     sizes = list(shape)
     sizes[axis] = 1
-    strides = [int(np.prod(shape[i + 1 :])) for i in range(len(shape))]
+    strides = [math.prod(shape[i + 1 :]) for i in range(len(shape))]
     offsets = np.zeros(sizes, dtype=np.int64)
     for dim, (size, stride) in enumerate(zip(sizes, strides, strict=True)):
         if dim != axis:

@@ -13,6 +13,7 @@ against the gather path on generated cases: bit for bit for max, within a few ul
 from __future__ import annotations
 
 import itertools
+import math
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -52,7 +53,7 @@ def gather_windows(batch: np.ndarray, windows: Windows, fill) -> np.ndarray:
     valid = windows.in_bounds() & windows.member()  # (*O, *K)
     gathered = np.where(valid, gathered, np.asarray(fill, dtype=batch.dtype))
     # (N, C, *O, K); K spelled out, as -1 cannot be inferred when the array is empty
-    return gathered.reshape(gathered.shape[: 2 + n] + (int(np.prod(gathered.shape[2 + n :])),))
+    return gathered.reshape(gathered.shape[: 2 + n] + (math.prod(gathered.shape[2 + n :]),))
 
 
 def max_reduce_gather(batch: np.ndarray, windows: Windows):
@@ -246,7 +247,7 @@ def _scratch(slot: str, count: int, dtype: np.dtype) -> np.ndarray:
 def scratch_array(slot: str, shape: tuple[int, ...], dtype) -> np.ndarray:
     """A C-ordered work array of ``shape`` from :func:`_scratch` (valid until this thread asks
     for the same slot again)."""
-    return _scratch(slot, int(np.prod(shape)), np.dtype(dtype)).reshape(shape)
+    return _scratch(slot, math.prod(shape), np.dtype(dtype)).reshape(shape)
 
 
 SEPARABLE_CHUNK = 1 << 18  # cells of an intermediate per chunk (1 MB of float32): stays in cache
@@ -273,9 +274,9 @@ def _separable(reduce, fill, source: np.ndarray, steps: list[_Step], out: np.nda
             shapes.append(lead + tuple(sizes))
         return [lead + (count,) + tuple(step.size for step in rest)] + shapes
 
-    per_row = max(int(np.prod(shape)) for shape in intermediate_shapes(1))
+    per_row = max(math.prod(shape) for shape in intermediate_shapes(1))
     rows = max(1, min(first_step.out, SEPARABLE_CHUNK // max(1, per_row)))
-    capacity = max(int(np.prod(shape)) for shape in intermediate_shapes(rows))
+    capacity = max(math.prod(shape) for shape in intermediate_shapes(rows))
     scratch = [_scratch(f"separable {i}", capacity, source.dtype) for i in range(min(2, len(rest)))]
     for first in range(0, first_step.out, rows):
         count = min(rows, first_step.out - first)
@@ -285,22 +286,21 @@ def _separable(reduce, fill, source: np.ndarray, steps: list[_Step], out: np.nda
             if shape is None:  # the last axis writes the output
                 target = out[:, :, first : first + count]
             else:
-                target = scratch[i % 2][: int(np.prod(shape))].reshape(shape)
+                target = scratch[i % 2][: math.prod(shape)].reshape(shape)
             _fold_axis(reduce, fill, current, i, step, target)
             current = target
 
 
 def _fold_axis(reduce, fill, current: np.ndarray, i: int, step: _Step, target: np.ndarray) -> None:
     """Pool spatial axis ``i`` of ``current`` into ``target`` (same shape but ``step.out`` there)."""
-    if i == current.ndim - 3:  # the last axis: contiguous (or at least its own stride)
-        inside = _inside(step, margin=1 if step.stride == 2 else 0)
-        if inside is not None and (
-            _in_chunks_suits(step, current) or (reduce is np.maximum and _doubling_pays(inside.step))
-        ):
+    inside = _inside(step) if i == current.ndim - 3 else None  # along the last axis only
+    if inside is not None:
+        chunks = _in_chunks_suits(step, current, target)
+        if chunks or (reduce is np.maximum and _doubling_pays(inside.step)):
             # Windows wholly inside the input by a fast loop; the few that reach into the
             # padding (or the end of the axis) by the general one.
             first, stop = inside.origin_output, inside.origin_output + inside.step.out
-            if _in_chunks_suits(step, current):
+            if chunks:
                 _fold_last_axis_in_chunks(reduce, current, inside.step, target[..., first:stop])
             else:
                 _max_by_doubling(current, inside.step, target[..., first:stop])
@@ -352,59 +352,71 @@ def _inside(step: _Step, margin: int = 0) -> _Inside | None:
 # Pairs of cells read as one unsigned integer of twice the width: the first cell is its low half
 # on a little-endian machine, and an integer narrowing cast copies those halves out.
 _PAIR = {1: (np.uint16, np.uint8), 2: (np.uint32, np.uint16), 4: (np.uint64, np.uint32)}
-LAST_AXIS_CHUNK = 1 << 16  # cells of input per chunk: the chunk's passes stay in the L2 cache
+LAST_AXIS_CHUNK = 1 << 17  # cells of input per chunk: a chunk's passes stay in the L2 cache
 
 
-def _in_chunks_suits(step: _Step, current: np.ndarray) -> bool:
-    """Stride 1 (every tap a shifted run), or stride 2 with cells that pair up (see _PAIR),
-    along a last axis of unit stride."""
-    if current.strides[-1] != current.itemsize or step.kernel < 2:
+def _in_chunks_suits(step: _Step, current: np.ndarray, target: np.ndarray) -> bool:
+    """Stride 1 (every tap a shifted run), or stride 2 with cells that pair up (see _PAIR) in
+    rows of even length, along the last axis of a C-ordered array, into rows of outputs (a
+    1-D pool; the last pass of a 2-D/3-D one writes a slice of planes, where the copy this
+    would need measured slower than folding strided views in place)."""
+    if not current.flags.c_contiguous or step.kernel < 2 or target.size == 0:
         return False
-    return step.stride == 1 or (step.stride == 2 and current.itemsize in _PAIR and sys.byteorder == "little")
+    if not np.shares_memory(target.reshape(-1, target.shape[-1]), target):
+        return False
+    pairs = current.itemsize in _PAIR and sys.byteorder == "little" and current.shape[-1] % 2 == 0
+    return step.stride == 1 or (step.stride == 2 and pairs)
 
 
 def _fold_last_axis_in_chunks(reduce, current: np.ndarray, step: _Step, target: np.ndarray) -> None:
-    """Fold the taps of windows lying wholly inside the last axis, chunk by chunk of outputs.
+    """Fold the taps of windows lying wholly inside the last axis, a cache-sized chunk at a time.
 
     Every pass works on unit-stride runs, which numpy's vector loops take, and on a chunk small
     enough to stay in the cache, so the input is read from memory once and the output written
     once, whatever the number of taps. With stride 1 tap ``j`` is the input shifted by
-    ``j * dilation``. With stride 2 the chunk's even and odd cells are first copied out, each
+    ``j * dilation``. With stride 2 the even and odd cells are first copied out, each
     contiguous, by an integer narrowing cast (see ``_PAIR``; twice as fast here as a strided
     copy); tap ``j`` is then one of them, shifted by ``j * dilation // 2``.
+
+    A chunk is a block of whole rows (phases of whole rows: the casts see one contiguous run),
+    or, for rows longer than a chunk, a run of outputs of one row.
     """
+    out_rows = target.reshape(-1, target.shape[-1])  # (R, O), a view (see _in_chunks_suits)
+    rows = current.reshape(-1, current.shape[-1])  # (R, L), a view: current is C-ordered
+    length = rows.shape[1]
     k, d, s = step.kernel, step.dilation, step.stride
-    lead = current.shape[:-1]
-    per_chunk = max(1, LAST_AXIS_CHUNK // max(1, int(np.prod(lead)) * s))
-    taps = [((j * d) % s, (j * d) // s) for j in range(k)]  # (phase, shift) of tap j
-    # cells of each phase a chunk of n outputs reads: n + the largest shift of its taps
-    extra = [max((shift for phase, shift in taps if phase == p), default=None) for p in range(s)]
+    # tap j of output o reads cell origin + o*s + j*d = cell (origin + j*d) // s + o of phase (origin + j*d) % s
+    taps = [((step.origin + j * d) % s, (step.origin + j * d) // s) for j in range(k)]
+    block = max(1, LAST_AXIS_CHUNK // length)  # rows per chunk
+    per_run = max(1, LAST_AXIS_CHUNK // (block * s))  # outputs per pass: a long row goes in runs
     if s == 2:
         pair, half = _PAIR[current.itemsize]
-        buffers = [
-            None if e is None else scratch_array(f"pairs {p}", lead + (min(per_chunk, step.out) + e,), current.dtype)
-            for p, e in enumerate(extra)
-        ]
-    for first in range(0, step.out, per_chunk):
-        count = min(per_chunk, step.out - first)
-        start = step.origin + first * s  # tap 0 of the chunk's first output
+        even_cells = scratch_array("pairs even", (min(block, rows.shape[0]) * length // 2,), current.dtype)
+        odd_cells = scratch_array("pairs odd", even_cells.shape, current.dtype)
+    for first in range(0, rows.shape[0], block):
+        chunk = rows[first : first + block]  # (b, L), contiguous
         if s == 1:
-            phases = [current[..., start : start + count + (k - 1) * d]]
-        else:  # phase p holds cells start + p + 2t; each pair read also takes the cell after it
-            phases = []
-            for p, buffer in enumerate(buffers):
-                if buffer is not None:
-                    length = count + extra[p]
-                    cells = current[..., start + p : start + p + 2 * length].view(pair)
-                    np.copyto(buffer[..., :length].view(half), cells, casting="unsafe")
-                phases.append(buffer)
-        out = target[..., first : first + count]
-        (phase, shift), (next_phase, next_shift) = taps[0], taps[1]
-        reduce(
-            phases[phase][..., shift : shift + count], phases[next_phase][..., next_shift : next_shift + count], out=out
-        )
-        for phase, shift in taps[2:]:
-            reduce(out, phases[phase][..., shift : shift + count], out=out)
+            phases = [chunk]
+        else:  # the chunk's even and odd cells (the odd pairs, read from its second cell, stop
+            # one pair short: its last odd cell is copied on its own)
+            cells, count = chunk.reshape(-1), chunk.size // 2
+            even, odd = even_cells[:count], odd_cells[:count]
+            np.copyto(even.view(half), cells.view(pair), casting="unsafe")
+            np.copyto(odd[:-1].view(half), cells[1:-1].view(pair), casting="unsafe")
+            odd[-1] = cells[-1]
+            phases = [even.reshape(chunk.shape[0], -1), odd.reshape(chunk.shape[0], -1)]
+        out_chunk = out_rows[first : first + block]
+        for o in range(0, step.out, per_run):
+            _fold_phases(reduce, phases, taps, o, out_chunk[:, o : o + per_run])
+
+
+def _fold_phases(reduce, phases: list[np.ndarray], taps, offset: int, out: np.ndarray) -> None:
+    """``out[..., o] = reduce over taps of phases[phase][..., offset + o + shift]``."""
+    count = out.shape[-1]
+    views = [phases[phase][..., offset + shift : offset + shift + count] for phase, shift in taps]
+    reduce(views[0], views[1], out=out)
+    for view in views[2:]:
+        reduce(out, view, out=out)
 
 
 # Along the last (contiguous) axis a strided tap view runs numpy's scalar loop, while a
@@ -434,9 +446,9 @@ def _max_by_doubling(current: np.ndarray, step: _Step, target: np.ndarray) -> No
     """
     d, s, k = step.dilation, step.stride, step.kernel
     lead = current.shape[:-1]
-    per_chunk = max(1, DOUBLING_CHUNK // max(1, int(np.prod(lead)) * s))
+    per_chunk = max(1, DOUBLING_CHUNK // max(1, math.prod(lead) * s))
     span = (min(per_chunk, step.out) - 1) * s + (k - 1) * d + 1
-    cells = int(np.prod(lead)) * span
+    cells = math.prod(lead) * span
     scratch = [_scratch(f"doubling {i}", cells, current.dtype).reshape(lead + (span,)) for i in range(1 + (k > 4))]
     for first in range(0, step.out, per_chunk):
         count = min(per_chunk, step.out - first)
@@ -600,8 +612,8 @@ def _argmax_kernel(batch, steps, best, winner):
     lead = batch.shape[:2]
     plane = _phase_shape(axes)
     run_shape = (steps[0].out,) + plane[1:]  # the running arrays: first axis has `out` cells
-    run_size = int(np.prod(run_shape))
-    flat_strides = [int(np.prod(plane[i + 1 :])) for i in range(len(plane))]
+    run_size = math.prod(run_shape)
+    flat_strides = [math.prod(plane[i + 1 :]) for i in range(len(plane))]
     floating = np.issubdtype(batch.dtype, np.floating)
     may_have_nan = floating and batch.size > 0 and bool(np.isnan(np.min(batch)))
 
@@ -611,7 +623,7 @@ def _argmax_kernel(batch, steps, best, winner):
     is_nan = np.empty_like(take) if may_have_nan else None
     bytes_ = winner.dtype == np.int8  # then take·n is computed in place on take's bytes
     product = take.view(np.int8) if bytes_ else np.empty_like(running_winner)
-    flat_phases = {key: phase.reshape(lead + (int(np.prod(plane)),)) for key, phase in phases.items()}
+    flat_phases = {key: phase.reshape(lead + (math.prod(plane),)) for key, phase in phases.items()}
 
     for number, tap in enumerate(itertools.product(*(axis.taps for axis in axes)), start=1):
         if any(part is None for part in tap):
@@ -639,12 +651,12 @@ def max_with_indices_strided(batch: np.ndarray, windows: Windows):
     steps = _steps(windows)
     out_shape = batch.shape[:2] + windows.output_shape
     best = np.full(out_shape, lowest(batch.dtype), dtype=batch.dtype)
-    taps = int(np.prod([step.kernel for step in steps]))
+    taps = math.prod([step.kernel for step in steps])
     winner = np.zeros(out_shape, dtype=np.int8 if taps < 2**7 else np.int16 if taps < 2**15 else np.int64)
     _run(_argmax_kernel, batch, steps, best, winner)
     # Input offset of tap (j_1..j_n) of window (o_1..o_n) = base(o) + offset(j): both parts
     # are sums over axes of (row-major stride) × (start_i(o_i) or j_i·dilation_i).
-    strides = [int(np.prod(batch.shape[3 + i :])) for i in range(len(steps))]
+    strides = [math.prod(batch.shape[3 + i :]) for i in range(len(steps))]
     base = np.zeros(windows.output_shape, dtype=np.int64)
     for i, (axis, stride) in enumerate(zip(windows.axes, strides, strict=True)):
         shape = [1] * len(steps)

@@ -11,6 +11,8 @@ that breaks a rule, ``TypeError`` for a wrong kind of value).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import _args
@@ -280,7 +282,7 @@ def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
     averaged = _in_terms_of(fn, avg_fn, powered, kernel_size, stride, 0, ceil_mode)
     kernel = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
     if np.issubdtype(averaged.dtype, np.integer):
-        averaged = averaged * int(np.prod(kernel))
+        averaged = averaged * math.prod(kernel)
         scaled = averaged.astype(np.float32)
     else:  # averaged is a fresh array of ours: scale and take the root in place
         scaled = np.multiply(averaged, averaged.dtype.type(np.prod(kernel)), out=averaged)
@@ -370,7 +372,7 @@ def _adaptive_avg(fn, ndim, input, output_size):
             # torch computes a one-cell output as input.mean(last ndim dims, keepdim=True), so
             # it takes any rank >= ndim: pool as one batch of planes, put the leading dims back.
             lead, spatial = input.shape[:-ndim], input.shape[-ndim:]
-            planes = input.reshape((1, int(np.prod(lead))) + spatial)
+            planes = input.reshape((1, math.prod(lead)) + spatial)
             result = _adaptive_avg(fn, ndim, planes, (1,) * ndim)
             return result.reshape(lead + (1,) * ndim)
     batch, batched, windows = _adaptive_setup(fn, ndim, input, output_size)
@@ -566,7 +568,7 @@ def _max_unpool(fn, ndim, input, indices, kernel_size, stride, padding, output_s
                 )
     if any(size < 0 for size in sizes):
         raise ValueError(f"{fn}() the unpooled output size {sizes} must be non-negative in every dim")
-    plane = int(np.prod(sizes))
+    plane = math.prod(sizes)
     if plane == 0:  # torch returns the empty output without looking at the indices
         return np.zeros(input.shape[: input.ndim - ndim] + sizes, dtype=input.dtype)
     flat_indices = (indices if batched else indices[None]).reshape(batch.shape[0], batch.shape[1], -1)

@@ -118,6 +118,18 @@ def test_fast_paths_equal_gather_on_a_large_job(dtype):
         check_case(batch, windows, exact_sums=_sums_are_exact(batch))
 
 
+@pytest.mark.parametrize("kernel, stride, padding", [(2, 2, 0), (3, 2, 1), (3, 1, 1)])
+def test_separable_chunks_of_an_image(kernel, stride, padding):
+    """An image big enough for several chunks of first-axis outputs (see SEPARABLE_CHUNK), so
+    the last-axis pass writes into a slice of the output, not the whole of it."""
+    rng = np.random.default_rng(kernel + stride)
+    batch = make_input(rng, (1, 3, 700, 702), np.float32)
+    windows = sliding_windows((700, 702), (kernel, kernel), (stride, stride), (padding, padding), (1, 1), False)
+    rows_per_chunk = _kernels.SEPARABLE_CHUNK // (3 * 702)
+    assert windows.output_shape[0] > 2 * rows_per_chunk
+    check_case(batch, windows, exact_sums=False)
+
+
 def test_large_one_dimensional_job_splits_along_space():
     """One sample, one channel: the split must cut the spatial axis without losing a window."""
     rng = np.random.default_rng(8)
