@@ -30,7 +30,7 @@ from functools import cached_property, partial
 
 import numpy as np
 
-from ._kernels import _run, scratch_array
+from ._kernels import _run, has_negative_zero, scratch_array
 from .geometry import AxisWindows, Windows
 
 SEGMENT_MIN_WIDTH = 16  # mean bin width from which one reduceat beats a loop over taps (last axis)
@@ -225,12 +225,6 @@ def max_values_adaptive(batch: np.ndarray, windows: Windows) -> np.ndarray:
     if (out == 0).any() and has_negative_zero(batch):
         return max_adaptive(batch, windows)[0]
     return out.reshape(out.shape[:2] + windows.output_shape)
-
-
-def has_negative_zero(batch: np.ndarray) -> bool:
-    # -0.0 is the one float whose bits, read as a signed integer, are the integer minimum.
-    bits = batch.view(np.int32 if batch.dtype == np.float32 else np.int64)
-    return bool(bits.min() == np.iinfo(bits.dtype).min)
 
 
 # --- torch's argmax ------------------------------------------------------------------------------

@@ -491,8 +491,20 @@ def max_values_strided(batch: np.ndarray, windows: Windows) -> np.ndarray:
     return out
 
 
+def has_negative_zero(batch: np.ndarray) -> bool:
+    """Does ``batch`` (float32 or float64) hold a ``-0.0``? One integer min over it: -0.0 is the
+    one float whose bits, read as a signed integer, are the integer minimum."""
+    bits = batch.view(np.int32 if batch.dtype == np.float32 else np.int64)
+    return bool(bits.size) and bool(bits.min() == np.iinfo(bits.dtype).min)
+
+
 def _fix_zero_signs(out: np.ndarray, batch: np.ndarray, steps: list[_Step]) -> None:
-    """Give each zero maximum the sign of the first zero tap of its window (torch's tie rule)."""
+    """Give each zero maximum the sign of the first zero tap of its window (torch's tie rule).
+
+    Without a ``-0.0`` in the input every zero is ``+0.0``, which is the answer: that check
+    (an integer min) costs a third of looking for zeros in the output (measured)."""
+    if not has_negative_zero(batch):
+        return
     zeros = np.flatnonzero(out == 0)
     if zeros.size == 0:
         return
@@ -687,20 +699,28 @@ def scatter_planes(values: np.ndarray, indices: np.ndarray, plane: int) -> np.nd
     return out if valid.all() else None
 
 
+SCATTER_PLANE_LOOP = 1 << 12  # values per plane from which a loop over planes beats one flat scatter
+
+
 def _scatter_kernel(values: np.ndarray, steps, out: np.ndarray, indices: np.ndarray, valid: np.ndarray) -> None:
-    # Checked here rather than before: each thread checks its own half (two passes over int64s).
+    # Checked here rather than before: each thread checks its own half. One pass: read as
+    # unsigned, a negative index is huge, so "inside the plane" is "unsigned index < plane".
     plane = out.shape[2]
-    np.logical_and(indices.min(axis=2, initial=0) >= 0, indices.max(axis=2, initial=0) < plane, out=valid)
+    np.less(indices.view(np.uint64).max(axis=2, initial=0), plane, out=valid)
     if not valid.all():
         return
-    # One flat scatter: each plane's indices shifted to where the plane starts in ``out``.
-    # (A split by samples, or by channels of a single sample, leaves ``out`` contiguous.)
     planes, count = values.shape[0] * values.shape[1], values.shape[2]
-    targets = scratch_array("unpool targets", (planes, count), np.int64)
-    np.add(indices.reshape(planes, count), (np.arange(planes) * plane)[:, None], out=targets)
-    flat = out.reshape(-1)
+    flat_values, flat_indices = values.reshape(planes, count), indices.reshape(planes, count)
+    flat = out.reshape(planes, plane)  # (A split by samples, or by channels of one sample, is contiguous.)
     assert np.shares_memory(flat, out), "the output half must be contiguous"
-    flat[targets.ravel()] = values.reshape(-1)
+    if count >= SCATTER_PLANE_LOOP:  # big planes: one scatter each, no shifted copy of the indices
+        for target, plane_values, plane_indices in zip(flat, flat_values, flat_indices, strict=True):
+            target[plane_indices] = plane_values
+        return
+    # Small planes: one flat scatter, each plane's indices shifted to where it starts in ``out``.
+    targets = scratch_array("unpool targets", (planes, count), np.int64)
+    np.add(flat_indices, (np.arange(planes) * plane)[:, None], out=targets)
+    flat.reshape(-1)[targets.ravel()] = flat_values.reshape(-1)
 
 
 # --- powers (lp pooling) ----------------------------------------------------------------------
