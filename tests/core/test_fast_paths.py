@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import pooling_core as pc
 from pooling_core import _adaptive, _args, _fractional, _kernels, reference
 from pooling_core.geometry import adaptive_windows, fractional_starts, output_size, sliding_windows
 from tests.core.inputs import make_input, pool_input
@@ -402,3 +403,32 @@ def test_power_on_two_threads_equals_one(exponent):
     assert base.size >= _kernels.PARALLEL_MIN_OUTPUTS
     with np.errstate(all="ignore"):
         _same_bits(_kernels.power(base, exponent), _kernels._power(base, exponent, np.empty_like(base)))
+
+
+# --- scatter (max_unpool) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [100, _kernels.SCATTER_PLANE_LOOP + 3])
+def test_unpool_scatter_matches_torch(count):
+    """Small planes (one flat scatter) and big ones (plane by plane), on two threads, with
+    indices that repeat (overlapping windows: the last value sent to a cell wins, as in torch)."""
+    from tests.core.helpers import assert_matches_torch  # noqa: PLC0415
+
+    rng = np.random.default_rng(count)
+    length = 2 * count + 1
+    x = make_input(rng, (4, 3, length), np.float32, specials=False)
+    values, indices = _kernels.max_with_indices_strided(x, sliding_windows((length,), (3,), (1,), (1,), (1,), False))
+    assert values.size >= _kernels.PARALLEL_MIN_OUTPUTS or count < 1000
+    assert (np.diff(indices, axis=-1) == 0).any()  # repeats
+    assert_matches_torch("max_unpool1d", values, indices, 3, 1, 1)
+
+
+def test_unpool_reports_a_bad_index_found_by_either_thread():
+    values = np.ones((4, 2, _kernels.SCATTER_PLANE_LOOP), np.float32)
+    indices = np.zeros(values.shape, np.int64)
+    indices[3, 1, 7] = 2 * values.shape[-1] + 5  # in the second half of the planes
+    with pytest.raises(ValueError, match="found an invalid max index 8197"):
+        pc.max_unpool1d(values, indices, 2)
+    indices[3, 1, 7] = -1
+    with pytest.raises(ValueError, match="found an invalid max index -1"):
+        pc.max_unpool1d(values, indices, 2)
