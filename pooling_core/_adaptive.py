@@ -34,7 +34,12 @@ from ._kernels import _run, has_negative_zero, scratch_array
 from .geometry import AxisWindows, Windows
 
 SEGMENT_MIN_WIDTH = 16  # mean bin width from which one reduceat beats a loop over taps (last axis)
-BINS_PER_TAP = 4  # loop over bins when there are this many times fewer bins than taps
+BINS_PER_TAP = 4  # loop over bins when there are this many times fewer bins than taps (sums, maxima)
+# ... for torch's argmax, whose per-bin search is four passes over the slab: by bins when the
+# slab's blocks are this long (a volume's 64x64 planes: 3 bins of 11, 0.55 ms by bins against
+# 1.4 ms by taps), else only for bins this much wider than many (a feature map's rows of 56)
+ARGMAX_BINS_MIN_BLOCK = 1024
+ARGMAX_BINS_PER_TAP = 16
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,15 +79,19 @@ class _Bins:
         """Bins that also hold the next bin's first cell (``end > next start``)."""
         return np.flatnonzero(self.ends[:-1] > self.starts[1:])
 
-    def method(self, last_axis: bool) -> str:
-        """``"segments"``, ``"bins"`` or ``"taps"`` (see the module docstring)."""
+    def method(self, last_axis: bool, argmax: bool = False, inner: int = 1) -> str:
+        """``"segments"``, ``"bins"`` or ``"taps"`` (see the module docstring). ``inner``: cells
+        per position along the axis (the product of the later axes)."""
         # With L_out <= L_in the bins run start to start, sharing at most one cell with the next.
         tiles = 1 < self.out <= self.size
         if last_axis and tiles and self.size >= SEGMENT_MIN_WIDTH * self.out:
             return "segments"
-        if self.out * BINS_PER_TAP <= self.max_width:
-            return "bins"
-        return "taps"
+        # torch's argmax by bins costs four passes over each slab, each fast only on long
+        # contiguous blocks: by bins only when those are long, or the bins very wide
+        few_bins = self.out * BINS_PER_TAP <= self.max_width
+        if argmax and not (few_bins and inner >= ARGMAX_BINS_MIN_BLOCK):
+            few_bins = self.out * ARGMAX_BINS_PER_TAP <= self.max_width
+        return "bins" if few_bins else "taps"
 
     def tap_rows(self, j: int) -> np.ndarray | slice:
         """Tap ``j`` of every bin: a slice when the bins are evenly spaced, else positions, where
@@ -104,7 +113,10 @@ def _expand(values: np.ndarray, axis: int) -> np.ndarray:
 
 def _tap(x: np.ndarray, axis: int, rows, buffer: np.ndarray | None = None) -> np.ndarray:
     """Cells ``rows`` (a slice or positions) along ``axis``: a view, or gathered into ``buffer``."""
-    return x[_along(axis, rows)] if isinstance(rows, slice) else np.take(x, rows, axis=axis, out=buffer)
+    if isinstance(rows, slice):
+        return x[_along(axis, rows)]
+    # positions are in range; mode="raise" with an ``out`` would write a temporary and copy it
+    return np.take(x, rows, axis=axis, out=buffer, mode="clip")
 
 
 def _pass_shape(x: np.ndarray, axis: int, bins: _Bins) -> tuple[int, ...]:
@@ -123,9 +135,10 @@ def _pass_order(x: np.ndarray, axes: list[_Bins]) -> list[int]:
 # --- sums and maxima ------------------------------------------------------------------------------
 
 
-def _reduce_pass(ufunc, x: np.ndarray, axis: int, bins: _Bins) -> np.ndarray:
-    """Reduce every bin of ``axis`` with ``ufunc`` (np.add or np.maximum)."""
-    out = np.empty(_pass_shape(x, axis, bins), dtype=x.dtype)
+def _reduce_pass(ufunc, x: np.ndarray, axis: int, bins: _Bins, rank: int) -> np.ndarray:
+    """Reduce every bin of ``axis`` with ``ufunc`` (np.add or np.maximum), into this thread's
+    scratch array for pass ``rank`` (see :func:`_first_pass`)."""
+    out = scratch_array(f"reduce pass {rank}", _pass_shape(x, axis, bins), x.dtype)
     method = bins.method(last_axis=axis == x.ndim - 1)
     if method == "segments":
         ufunc.reduceat(x, bins.starts, axis=axis, out=out)
@@ -168,8 +181,8 @@ def _reduce_kernel(ufunc, axes: list[_Bins], batch: np.ndarray, steps, out: np.n
     current = batch
     # inf + -inf = NaN is torch's answer too (errstate is per thread: this may run on a worker)
     with np.errstate(invalid="ignore", over="ignore"):
-        for axis in _pass_order(batch, axes):
-            current = _reduce_pass(ufunc, current, axis, axes[axis - 2])
+        for rank, axis in enumerate(_pass_order(batch, axes)):
+            current = _reduce_pass(ufunc, current, axis, axes[axis - 2], rank)
     np.copyto(out, current)
 
 
@@ -232,22 +245,26 @@ def max_values_adaptive(batch: np.ndarray, windows: Windows) -> np.ndarray:
 
 def _first_pass(x: np.ndarray, axis: int, bins: _Bins) -> tuple[np.ndarray, np.ndarray]:
     """``(best, position)`` of every bin of ``axis``: its maximum, and the position along the
-    axis of the cell torch's scan picks (ties: the first; NaN: the last NaN)."""
-    method = bins.method(last_axis=axis == x.ndim - 1)
+    axis of the cell torch's scan picks (ties: the first; NaN: the last NaN).
+
+    Both are this thread's scratch arrays ("pass 0"), valid until its next adaptive argmax:
+    work arrays as large as these, fresh on every call, cost page faults (measured: ~1 ms of
+    faults in a 1.5 ms call on a volume)."""
+    method = bins.method(last_axis=axis == x.ndim - 1, argmax=True, inner=math.prod(x.shape[axis + 1 :]))
     if method == "segments":
         return _first_pass_by_segments(x, bins)
     shape = _pass_shape(x, axis, bins)
-    position = np.empty(shape, dtype=np.int64)
+    position = scratch_array("pass 0 position", shape, np.int64)
     if method == "bins":
-        best = np.empty(shape, dtype=x.dtype)
+        best = scratch_array("pass 0 best", shape, x.dtype)
         for i, (start, end) in enumerate(zip(bins.starts, bins.ends, strict=True)):
-            best[_along(axis, i)], first = _first_in_slab(x[_along(axis, slice(start, end))], axis)
-            position[_along(axis, i)] = start + first
+            first = _first_in_slab(x[_along(axis, slice(start, end))], axis, best[_along(axis, i)])
+            np.add(first, start, out=position[_along(axis, i)])
         return best, position
     best, winner = scan_taps(lambda j, buffer: _tap(x, axis, bins.tap_rows(j), buffer), bins.max_width, shape, x.dtype)
     starts = bins.starts.reshape((-1,) + (1,) * (x.ndim - 1 - axis))
-    ends = bins.ends.reshape(starts.shape)
-    np.minimum(starts + winner, ends - 1, out=position)  # a narrow bin's re-read is its last cell
+    np.add(winner, starts, out=position)
+    np.minimum(position, (bins.ends - 1).reshape(starts.shape), out=position)  # a narrow bin re-reads its last cell
     return best, position
 
 
@@ -288,22 +305,26 @@ def scan_taps(candidate, count: int, shape: tuple[int, ...], dtype) -> tuple[np.
     return best, winner
 
 
-def _first_in_slab(slab: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
-    """Maximum along ``axis`` of one bin's slab, and the offset of torch's pick in the bin."""
-    best = np.maximum.reduce(slab, axis=axis)
+def _first_in_slab(slab: np.ndarray, axis: int, best: np.ndarray) -> np.ndarray:
+    """Maximum along ``axis`` of one bin's slab, written to ``best``, and the offset of torch's
+    pick in the bin."""
+    np.maximum.reduce(slab, axis=axis, out=best)
     width = slab.shape[axis]
     shape = (width,) + (1,) * (slab.ndim - 1 - axis)
     if axis == slab.ndim - 1:
         first = np.argmax(slab, axis=axis)  # the first maximum (a NaN: the first NaN, fixed below)
     else:  # the first cell equal to the maximum: the largest of (width - offset) over them
-        countdown = np.arange(width, 0, -1, dtype=np.int32).reshape(shape)
-        first = width - np.maximum.reduce((slab == _expand(best, axis)) * countdown, axis=axis)
+        small = np.int8 if width <= np.iinfo(np.int8).max else np.int16 if width <= np.iinfo(np.int16).max else np.int32
+        countdown = np.arange(width, 0, -1, dtype=small).reshape(shape)
+        ties = np.equal(slab, _expand(best, axis), out=scratch_array("slab ties", slab.shape, bool))
+        weights = np.multiply(ties, countdown, out=scratch_array("slab weights", slab.shape, small))
+        first = width - np.maximum.reduce(weights, axis=axis).astype(np.int64)
     nan = np.isnan(best)
     if nan.any():  # the last NaN: the largest of (offset + 1) over them
         count = np.arange(1, width + 1, dtype=np.int32).reshape(shape)
         last_nan = np.maximum.reduce(np.isnan(slab) * count, axis=axis) - 1
         first = np.where(nan, last_nan, first)
-    return best, first
+    return first
 
 
 def _first_pass_by_segments(x: np.ndarray, bins: _Bins) -> tuple[np.ndarray, np.ndarray]:
@@ -340,17 +361,18 @@ def _first_pass_by_segments(x: np.ndarray, bins: _Bins) -> tuple[np.ndarray, np.
 
 
 def _next_pass(
-    values: np.ndarray, index: np.ndarray, axis: int, bins: _Bins, stride: int
+    values: np.ndarray, index: np.ndarray, axis: int, bins: _Bins, stride: int, rank: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Reduce ``axis`` of the winners so far, each with its flat ``index`` (cells along this axis
     add ``position * stride``): the largest value wins; equal values, the smaller index; NaN
-    beats every number, and of two NaNs the larger index wins."""
+    beats every number, and of two NaNs the larger index wins. Pass ``rank`` (1, 2) names this
+    thread's scratch arrays it returns (see :func:`_first_pass`)."""
     shape = _pass_shape(values, axis, bins)
-    best = np.empty(shape, dtype=values.dtype)
-    best_index = np.empty(shape, dtype=np.int64)
+    best = scratch_array(f"pass {rank} best", shape, values.dtype)
+    best_index = scratch_array(f"pass {rank} index", shape, np.int64)
     offsets = np.arange(bins.size, dtype=np.int64).reshape((-1,) + (1,) * (values.ndim - 1 - axis)) * stride
-    full_index = index + offsets  # (.., L, ..) flat index of each candidate
-    if bins.method(last_axis=axis == values.ndim - 1) == "bins":
+    full_index = np.add(index, offsets, out=scratch_array("pass candidates index", index.shape, np.int64))
+    if bins.method(last_axis=axis == values.ndim - 1, argmax=True) == "bins":
         for i, (start, end) in enumerate(zip(bins.starts, bins.ends, strict=True)):
             part = _along(axis, slice(start, end))
             slab, slab_index = values[part], full_index[part]
@@ -362,11 +384,17 @@ def _next_pass(
                 chosen = np.where(nan, np.where(np.isnan(slab), slab_index, -1).max(axis=axis), chosen)
             best[_along(axis, i)], best_index[_along(axis, i)] = top, chosen
         return best, best_index
+    candidate_buffer = scratch_array("pass candidate", shape, values.dtype)
+    index_buffer = scratch_array("pass candidate index", shape, np.int64)
     for j in range(bins.max_width):
         rows = bins.tap_rows(j)
-        candidate, candidate_index = _tap(values, axis, rows), _tap(full_index, axis, rows)
+        candidate, candidate_index = (
+            _tap(values, axis, rows, candidate_buffer),
+            _tap(full_index, axis, rows, index_buffer),
+        )
         if j == 0:
-            best[...], best_index[...] = candidate, candidate_index
+            np.copyto(best, candidate)
+            np.copyto(best_index, candidate_index)
         else:
             fold_by_index(best, best_index, candidate, candidate_index)
     return best, best_index
@@ -401,8 +429,8 @@ def _argmax_kernel(axes: list[_Bins], batch: np.ndarray, steps, index: np.ndarra
     strides = [math.prod(spatial[i + 1 :]) for i in range(len(spatial))]  # row-major, in the plane
     order = _pass_order(batch, axes)
     first = order[0]
-    values, position = _first_pass(batch, first, axes[first - 2])
-    flat = position * strides[first - 2]
-    for axis in order[1:]:
-        values, flat = _next_pass(values, flat, axis, axes[axis - 2], strides[axis - 2])
+    values, flat = _first_pass(batch, first, axes[first - 2])
+    flat *= strides[first - 2]  # position along the axis -> flat index in the plane
+    for rank, axis in enumerate(order[1:], start=1):
+        values, flat = _next_pass(values, flat, axis, axes[axis - 2], strides[axis - 2], rank)
     np.copyto(index, flat)

@@ -8,6 +8,7 @@ integers), and within a few ulp for arbitrary floats (the fast path adds in a di
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -253,14 +254,17 @@ ADAPTIVE_CASES = [  # (spatial input, output size): between them every pass meth
     ((9, 300), (4, 12)),  # segments, then taps
     ((100, 64), (3, 64)),  # bins first, then taps
     ((64, 33), (1, 1)),  # global: one bin over the whole plane
+    ((200, 300), (2, 1)),  # wide bins on both axes: bins, first and later (argmax too)
+    ((300, 40), (1, 2)),
     ((12, 20, 40), (3, 5, 2)),
     ((5, 6, 7), (2, 3, 4)),
     ((4, 4, 64), (1, 1, 1)),
     ((33, 3, 50), (2, 3, 2)),
+    ((40, 32, 32), (3, 2, 3)),  # argmax by bins over long blocks (whole 32x32 planes)
 ]
 
 
-def _adaptive_methods() -> set[tuple[str, str]]:
+def _adaptive_methods(argmax: bool) -> set[tuple[str, str]]:
     """(pass, method) pairs the cases reach: pass "first" or "next"."""
     seen = set()
     for spatial, out in ADAPTIVE_CASES:
@@ -268,16 +272,19 @@ def _adaptive_methods() -> set[tuple[str, str]]:
         flat_batch, axes = _adaptive._plan(batch, adaptive_windows(spatial, out))
         for rank, axis in enumerate(_adaptive._pass_order(flat_batch, axes)):
             bins = axes[axis - 2]
-            method = bins.method(last_axis=axis == flat_batch.ndim - 1)
+            inner = math.prod(flat_batch.shape[axis + 1 :])
+            method = bins.method(last_axis=axis == flat_batch.ndim - 1, argmax=argmax, inner=inner)
             if method == "taps":
                 method += " evenly spaced" if bins.spacing else " uneven"
             seen.add(("first" if rank == 0 else "next", method))
     return seen
 
 
-def test_adaptive_cases_reach_every_pass_method():
+@pytest.mark.parametrize("argmax", [False, True])
+def test_adaptive_cases_reach_every_pass_method(argmax):
     methods = {"taps evenly spaced", "taps uneven", "bins", "segments"}
-    assert _adaptive_methods() >= {("first", m) for m in methods} | {("next", m) for m in methods - {"segments"}}
+    wanted = {("first", m) for m in methods} | {("next", m) for m in methods - {"segments"}}
+    assert _adaptive_methods(argmax) >= wanted
 
 
 def check_adaptive(batch, windows):
