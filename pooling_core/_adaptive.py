@@ -123,12 +123,18 @@ def _pass_shape(x: np.ndarray, axis: int, bins: _Bins) -> tuple[int, ...]:
     return x.shape[:axis] + (bins.out,) + x.shape[axis + 1 :]
 
 
-def _pass_order(x: np.ndarray, axes: list[_Bins]) -> list[int]:
+def _pass_order(x: np.ndarray, axes: list[_Bins], argmax: bool = False) -> list[int]:
     """Spatial axes (as array axes) in the order they are reduced: a last axis that goes by
-    segments first (it shrinks the data most, reading it once), then the rest outer first."""
+    segments first (it shrinks the data most, reading it once), then the rest outer first.
+
+    For torch's argmax an outer axis whose bins go over long blocks stays first: its search
+    runs on long contiguous slabs, which beats the segments' search (an image to 7x7 bins:
+    1024-row bins first, 0.7 ms; 1024-column segments first, 1.3 ms)."""
     order = list(range(2, x.ndim))
     if axes[-1].method(last_axis=True) == "segments":
-        order = [order[-1]] + order[:-1]
+        outer_first = argmax and len(axes) > 1 and axes[0].method(False, True, math.prod(x.shape[3:])) == "bins"
+        if not outer_first:
+            order = [order[-1]] + order[:-1]
     return order
 
 
@@ -327,16 +333,33 @@ def _first_in_slab(slab: np.ndarray, axis: int, best: np.ndarray) -> np.ndarray:
     return first
 
 
+SEGMENT_BLOCK = 1 << 17  # cells per block of rows in the segments search: it stays in the cache
+
+
 def _first_pass_by_segments(x: np.ndarray, bins: _Bins) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_first_pass` along the last axis, for many wide bins.
 
     ``reduceat`` gives the maximum of each segment (a bin start to the next bin's start). The
     first cell holding it is found for all segments at once: each cell is compared with its
     segment's maximum, and ``searchsorted`` finds the first match at or after each segment's
-    start. A bin's shared last cell wins if it is greater, or NaN.
+    start. A bin's shared last cell wins if it is greater, or NaN. Rows go in blocks that stay
+    in the cache (measured 1.4 ms against 2.0 for the whole of 32 rows of 100000 at once).
     """
     length = x.shape[-1]
     rows = x.reshape(-1, length)  # (R, L)
+    best = np.empty((rows.shape[0], bins.out), dtype=x.dtype)
+    position = np.empty((rows.shape[0], bins.out), dtype=np.int64)
+    block = max(1, SEGMENT_BLOCK // length)
+    for first in range(0, rows.shape[0], block):
+        part = slice(first, first + block)
+        best[part], position[part] = _segments_of_rows(rows[part], bins)
+    shape = x.shape[:-1] + (bins.out,)
+    return best.reshape(shape), position.reshape(shape)
+
+
+def _segments_of_rows(rows: np.ndarray, bins: _Bins) -> tuple[np.ndarray, np.ndarray]:
+    """``(best, position)`` of every bin of some whole rows, ``(R, L)`` → ``(R, L_out)`` each."""
+    length = rows.shape[1]
     seg_max = np.maximum.reduceat(rows, bins.starts, axis=1)  # (R, O)
     spread = np.repeat(seg_max, np.diff(np.append(bins.starts, length)), axis=1)  # (R, L): each cell's segment max
     matches = np.flatnonzero(np.equal(rows, spread, out=scratch_array("segments match", rows.shape, bool)))
@@ -349,15 +372,14 @@ def _first_pass_by_segments(x: np.ndarray, bins: _Bins) -> tuple[np.ndarray, np.
         nans = np.flatnonzero(np.isnan(rows))
         last_nan = nans[np.searchsorted(nans, row_start + ends) - 1] - row_start
         position = np.where(nan, last_nan, position)
-    best = seg_max.copy()
+    best = seg_max
     shared = bins.shared
     if shared.size:
         next_cell = rows[:, bins.starts[shared + 1]]  # (R, S)
         wins = (next_cell > seg_max[:, shared]) | np.isnan(next_cell)
         position[:, shared] = np.where(wins, bins.starts[shared + 1], position[:, shared])
         best[:, shared] = np.maximum(seg_max[:, shared], next_cell)
-    shape = x.shape[:-1] + (bins.out,)
-    return best.reshape(shape), position.reshape(shape)
+    return best, position
 
 
 def _next_pass(
@@ -427,7 +449,7 @@ def _argmax_kernel(axes: list[_Bins], batch: np.ndarray, steps, index: np.ndarra
     """torch's ``return_indices`` of every adaptive window, written to ``index``."""
     spatial = batch.shape[2:]
     strides = [math.prod(spatial[i + 1 :]) for i in range(len(spatial))]  # row-major, in the plane
-    order = _pass_order(batch, axes)
+    order = _pass_order(batch, axes, argmax=True)
     first = order[0]
     values, flat = _first_pass(batch, first, axes[first - 2])
     flat *= strides[first - 2]  # position along the axis -> flat index in the plane

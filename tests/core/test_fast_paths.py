@@ -270,7 +270,7 @@ def _adaptive_methods(argmax: bool) -> set[tuple[str, str]]:
     for spatial, out in ADAPTIVE_CASES:
         batch = np.zeros((1, 1) + spatial, np.float32)
         flat_batch, axes = _adaptive._plan(batch, adaptive_windows(spatial, out))
-        for rank, axis in enumerate(_adaptive._pass_order(flat_batch, axes)):
+        for rank, axis in enumerate(_adaptive._pass_order(flat_batch, axes, argmax=argmax)):
             bins = axes[axis - 2]
             inner = math.prod(flat_batch.shape[axis + 1 :])
             method = bins.method(last_axis=axis == flat_batch.ndim - 1, argmax=argmax, inner=inner)
@@ -318,12 +318,16 @@ def test_adaptive_fast_paths_equal_gather(spatial, out):
 
 
 def test_adaptive_fast_paths_on_two_threads():
-    """Big enough for the two-thread split (by samples, then channels)."""
+    """Big enough for the two-thread split (by samples, then channels), and for segments in
+    several blocks of rows."""
     rng = np.random.default_rng(12)
     for lead in ((2, 3), (1, 2)):
         batch = make_input(rng, lead + (150, 230), np.float32)
         assert batch.size >= _kernels.PARALLEL_MIN_OUTPUTS
         check_adaptive(batch, adaptive_windows((150, 230), (7, 9)))
+    batch = make_input(rng, (2, 3, 70_001), np.float32)
+    assert 70_001 > _adaptive.SEGMENT_BLOCK // 2
+    check_adaptive(batch, adaptive_windows((70_001,), (333,)))
 
 
 # --- fractional windows ------------------------------------------------------------------------------
