@@ -394,7 +394,8 @@ def _next_pass(
     best_index = scratch_array(f"pass {rank} index", shape, np.int64)
     offsets = np.arange(bins.size, dtype=np.int64).reshape((-1,) + (1,) * (values.ndim - 1 - axis)) * stride
     full_index = np.add(index, offsets, out=scratch_array("pass candidates index", index.shape, np.int64))
-    if bins.method(last_axis=axis == values.ndim - 1, argmax=True) == "bins":
+    # (wide bins along the last axis, which a first pass takes as segments, go bin by bin here)
+    if bins.method(last_axis=axis == values.ndim - 1, argmax=True) in ("bins", "segments"):
         for i, (start, end) in enumerate(zip(bins.starts, bins.ends, strict=True)):
             part = _along(axis, slice(start, end))
             slab, slab_index = values[part], full_index[part]
