@@ -30,7 +30,7 @@ from functools import cached_property, partial
 
 import numpy as np
 
-from ._kernels import _run, has_negative_zero, scratch_array
+from ._kernels import _run, has_negative_zero, resum_non_finite, scratch_array
 from .geometry import AxisWindows, Windows
 
 SEGMENT_MIN_WIDTH = 16  # mean bin width from which one reduceat beats a loop over taps (last axis)
@@ -218,7 +218,10 @@ def sum_adaptive(batch: np.ndarray, windows: Windows) -> np.ndarray:
     out = np.empty(batch.shape[:2] + tuple(bins.out for bins in axes), dtype=batch.dtype)
     _run(partial(_reduce_kernel, np.add, axes), batch, [], out, work=_work(batch, axes))
     out += 0.0  # a sum of -0.0 cells is +0.0, as torch's sum starts at +0
-    return out.reshape(out.shape[:2] + windows.output_shape)
+    out = out.reshape(out.shape[:2] + windows.output_shape)
+    if any(axis.output_size != 1 for axis in windows.axes):  # (a global pool: torch takes a mean)
+        resum_non_finite(out, batch, windows)
+    return out
 
 
 def max_adaptive(batch: np.ndarray, windows: Windows):

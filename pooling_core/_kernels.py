@@ -558,7 +558,34 @@ def sum_strided(batch: np.ndarray, windows: Windows) -> np.ndarray:
     _run(_sum_kernel, batch, _steps(windows), out)
     if np.issubdtype(out.dtype, np.floating):
         out += 0.0
+        resum_non_finite(out, batch, windows)
     return out
+
+
+def resum_non_finite(out: np.ndarray, batch: np.ndarray, windows: Windows) -> None:
+    """Sum again, in torch's order, the windows whose sum came out inf or NaN.
+
+    Whether a float sum overflows, and whether an overflow then meets an infinity of the other
+    sign (NaN) or not (inf), depends on the order of the terms: 3.4e37 eleven times and a
+    -inf make NaN added in torch's row-major order (the sum overflows to +inf first), -inf
+    added axis by axis. So those windows (rare: an inf or NaN in the input, or an overflow)
+    are added up tap by tap, as the definition (:func:`sum_gather`) does.
+    """
+    cells = np.flatnonzero(~np.isfinite(out))
+    if cells.size == 0:
+        return
+    where = np.unravel_index(cells, out.shape)  # (n, c, o_1, ..., o_k) of each such window
+    total = np.zeros(cells.size, dtype=out.dtype)
+    with np.errstate(invalid="ignore", over="ignore"):
+        for tap in itertools.product(*(range(axis.taps.shape[1]) for axis in windows.axes)):
+            positions = [axis.taps[where[2 + i], j] for i, (axis, j) in enumerate(zip(windows.axes, tap, strict=True))]
+            inside = np.logical_and.reduce(
+                [axis.member[where[2 + i], j] & (p >= 0) & (p < axis.input_size)
+                 for i, (axis, j, p) in enumerate(zip(windows.axes, tap, positions, strict=True))]
+            )  # fmt: skip
+            clipped = tuple(np.clip(p, 0, axis.input_size - 1) for p, axis in zip(positions, windows.axes, strict=True))
+            total += np.where(inside, batch[where[:2] + clipped], 0)
+    out.reshape(-1)[cells] = total
 
 
 @dataclass(frozen=True)

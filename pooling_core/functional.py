@@ -281,13 +281,13 @@ def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
             powered = power(input, norm_type, out=scratch_array("lp powered", np.shape(input), input.dtype))
     averaged = _in_terms_of(fn, avg_fn, powered, kernel_size, stride, 0, ceil_mode)
     kernel = _args.as_tuple(fn, "kernel_size", kernel_size, ndim)
-    if np.issubdtype(averaged.dtype, np.integer):
-        averaged = averaged * math.prod(kernel)
-        scaled = averaged.astype(np.float32)
-    else:  # averaged is a fresh array of ours: scale and take the root in place
-        scaled = np.multiply(averaged, averaged.dtype.type(np.prod(kernel)), out=averaged)
-    scaled += 0  # turns -0.0 into +0.0, as torch's sign·relu does
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # inf and NaN as in torch
+        if np.issubdtype(averaged.dtype, np.integer):
+            averaged = averaged * math.prod(kernel)
+            scaled = averaged.astype(np.float32)
+        else:  # averaged is a fresh array of ours: scale and take the root in place
+            scaled = np.multiply(averaged, averaged.dtype.type(math.prod(kernel)), out=averaged)
+        scaled += 0  # turns -0.0 into +0.0, as torch's sign·relu does
         return power(scaled, 1.0 / norm_type, out=scaled)
 
 

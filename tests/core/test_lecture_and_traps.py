@@ -474,3 +474,15 @@ def test_averages_of_many_cells_are_compared_within_their_terms_ulp():
     theirs = run_torch("adaptive_avg_pool3d", x, (1, 1, 2))[0]
     assert abs(float(theirs.ravel()[0]) - 7542219.5) > reference.ULPS * np.finfo(np.float32).eps * 7542219.5
     assert_matches_torch("adaptive_avg_pool3d", x, (1, 1, 2))
+
+
+def test_a_sum_that_overflows_follows_torchs_order():
+    """Twelve cells of 3.4e37 and one -inf: added in torch's row-major order the sum overflows
+    to +inf before it meets -inf (NaN); added axis by axis it meets -inf first. The fast paths
+    add such windows again, in torch's order."""
+    x = np.full((1, 2, 2, 4), np.float32(3.4028235e37))
+    x[0, 1, 1, 1] = -np.inf
+    assert np.isnan(pc.avg_pool3d(x, (2, 2, 3))).all()
+    assert_matches_torch("avg_pool3d", x, (2, 2, 3))
+    assert_matches_torch("lp_pool3d", x, 1, (2, 2, 3))
+    assert_matches_torch("adaptive_avg_pool3d", x, (1, 1, 2))
