@@ -220,7 +220,7 @@ def sum_adaptive(batch: np.ndarray, windows: Windows) -> np.ndarray:
     out += 0.0  # a sum of -0.0 cells is +0.0, as torch's sum starts at +0
     out = out.reshape(out.shape[:2] + windows.output_shape)
     if any(axis.output_size != 1 for axis in windows.axes):  # (a global pool: torch takes a mean)
-        resum_non_finite(out, batch, windows)
+        resum_non_finite(out, batch, windows, sum_adaptive)
     return out
 
 

@@ -558,23 +558,28 @@ def sum_strided(batch: np.ndarray, windows: Windows) -> np.ndarray:
     _run(_sum_kernel, batch, _steps(windows), out)
     if np.issubdtype(out.dtype, np.floating):
         out += 0.0
-        resum_non_finite(out, batch, windows)
+        resum_non_finite(out, batch, windows, sum_strided)
     return out
 
 
-def resum_non_finite(out: np.ndarray, batch: np.ndarray, windows: Windows) -> None:
+def resum_non_finite(out: np.ndarray, batch: np.ndarray, windows: Windows, summer) -> None:
     """Sum again, in torch's order, the windows whose sum came out inf or NaN.
 
     Whether a float sum overflows, and whether an overflow then meets an infinity of the other
     sign (NaN) or not (inf), depends on the order of the terms: 3.4e37 eleven times and a
     -inf make NaN added in torch's row-major order (the sum overflows to +inf first), -inf
-    added axis by axis. So those windows (rare: an inf or NaN in the input, or an overflow)
-    are added up tap by tap, as the definition (:func:`sum_gather`) does.
+    added axis by axis. So those windows (rare: an inf in the input, or an overflow) are added
+    up tap by tap, as the definition (:func:`sum_gather`) does. A window holding a NaN is NaN
+    in any order: ``summer`` (the fast sum that made ``out``) counts the NaN of each window.
     """
     with np.errstate(invalid="ignore", over="ignore"):
         if np.isfinite(np.einsum(out.reshape(-1), [0], [])):  # one fast pass: no inf or NaN in out
             return
-    cells = np.flatnonzero(~np.isfinite(out))
+    suspect = ~np.isfinite(out)
+    if np.isnan(np.min(batch)):  # a NaN among a window's terms makes NaN in any order
+        with_nan = summer(np.isnan(batch).astype(batch.dtype), windows) > 0  # (a finite sum)
+        suspect &= ~(with_nan & np.isnan(out))
+    cells = np.flatnonzero(suspect)
     if cells.size == 0:
         return
     where = np.unravel_index(cells, out.shape)  # (n, c, o_1, ..., o_k) of each such window

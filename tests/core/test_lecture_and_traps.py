@@ -486,3 +486,11 @@ def test_a_sum_that_overflows_follows_torchs_order():
     assert_matches_torch("avg_pool3d", x, (2, 2, 3))
     assert_matches_torch("lp_pool3d", x, 1, (2, 2, 3))
     assert_matches_torch("adaptive_avg_pool3d", x, (1, 1, 2))
+
+
+def test_an_overflow_next_to_a_nan_elsewhere_still_follows_torchs_order():
+    """A NaN in one window must not hide another window's order-dependent overflow."""
+    x = np.full((1, 2, 2, 8), np.float32(3.4028235e37))
+    x[0, 1, 1, 1] = -np.inf
+    x[0, 0, 0, 5] = np.nan  # in the second window (cells 4..6) only
+    assert_matches_torch("avg_pool3d", x, (2, 2, 3), (2, 2, 4))
