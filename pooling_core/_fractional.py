@@ -100,6 +100,8 @@ def _later_axis(best: np.ndarray, key: np.ndarray, axis: int, starts: np.ndarray
     """
     planes = best.shape[0]
     step = math.prod(best.shape[axis + 1 :])  # cells between positions along the axis
+    if step >= ROW_GATHER_MIN:
+        return _later_axis_by_rows(best, key, axis, starts, kernel, may_have_nan)
     span = best.size - (kernel - 1) * step  # windows that start at cells 0 .. span - 1
     values = best.reshape(-1)
     keys = scratch_array("fractional scaled key", (best.size,), np.int32)
@@ -122,6 +124,40 @@ def _later_axis(best: np.ndarray, key: np.ndarray, axis: int, starts: np.ndarray
     picked_key = scratch_array(f"fractional key {axis}", tuple(out_shape), np.int32)
     np.take(running, where, out=picked, mode="clip")  # every start lies in the span
     np.take(running_key, where, out=picked_key, mode="clip")
+    return picked, picked_key
+
+
+ROW_GATHER_MIN = 16  # cells after the axis from which gathering whole runs of them beats folding every start
+
+
+def _later_axis_by_rows(best, key, axis: int, starts: np.ndarray, kernel: int, may_have_nan: bool):
+    """:func:`_later_axis` for an axis with long runs of cells after it (a volume's H, with W
+    after it): tap ``j`` of every window is one gather of whole runs, as on the first axis,
+    instead of folding every start of the axis (twice the windows, here) and picking."""
+    planes, length = best.shape[0], best.shape[axis]
+    runs = best.reshape(-1, math.prod(best.shape[axis + 1 :]))  # (P * M * L, rest): M = the axes between
+    run_keys = key.reshape(runs.shape)
+    if run_keys.dtype != np.int32:  # the first axis's winners are small ints: widen once, for take's out=
+        wide = scratch_array("fractional wide key", runs.shape, np.int32)
+        np.copyto(wide, run_keys)
+        run_keys = wide
+    between = math.prod(best.shape[1:axis])
+    first_run = (np.arange(planes * between) * length).reshape(planes, between, 1)  # run of position 0
+    out_shape = best.shape[:axis] + (starts.shape[1],) + best.shape[axis + 1 :]
+    picked = scratch_array(f"fractional best {axis}", out_shape, best.dtype)
+    picked_key = scratch_array(f"fractional key {axis}", out_shape, np.int32)
+    candidate = scratch_array("fractional candidate", out_shape, best.dtype)
+    candidate_key = scratch_array("fractional candidate key", out_shape, np.int32)
+    flat_out = (-1, runs.shape[1])
+    for j in range(kernel):
+        rows = (first_run + starts.reshape(planes, 1, -1) + j).ravel()  # (P, M, O) runs of tap j
+        target, target_key = (picked, picked_key) if j == 0 else (candidate, candidate_key)
+        np.take(runs, rows, axis=0, out=target.reshape(flat_out), mode="clip")  # in range
+        np.take(run_keys, rows, axis=0, out=target_key.reshape(flat_out), mode="clip")
+        target_key *= kernel  # a tap along this axis adds j to key * kernel
+        target_key += j
+        if j:
+            fold_by_index(picked, picked_key, candidate, candidate_key, may_have_nan)
     return picked, picked_key
 
 

@@ -342,6 +342,7 @@ FRACTIONAL_CASES = [  # (spatial input, kernel_size, output_size)
     ((16, 11), (4, 4), (5, 8)),
     ((6, 7, 8), (2, 2, 2), (3, 4, 5)),
     ((5, 9, 4), (3, 1, 2), (2, 5, 1)),
+    ((5, 6, 20), (2, 3, 2), (3, 3, 8)),  # H with 20 cells after it: gathered as whole runs
 ]
 
 
