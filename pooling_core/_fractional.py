@@ -2,13 +2,16 @@
 
 A fractional window is ``kernel_size`` consecutive cells per axis from a start that differs
 from plane to plane (the geometry draws the starts from each plane's random sample). Max is
-separable, so the pool runs axis by axis, like the adaptive passes (``_adaptive``): tap ``j``
-of every window of every plane is one gather, a ``(planes, L_out)`` array of positions.
+separable, so the pool runs axis by axis, like the adaptive passes (``_adaptive``): on the
+first axis, tap ``j`` of every window of every plane is one gather of whole rows. A later
+axis either gathers whole runs the same way (long runs of cells after it) or folds the taps
+of a window starting at every cell, in contiguous shifted runs, and picks each plane's starts.
 
 The first axis keeps which tap won by torch's scan (``value > best or isnan(value)``); later
-axes carry the winner's flat index in the plane and break ties on it. Values are read from
-the input at the indices, so their bits are the input's. Tested against the gather definition
-in tests/core/test_fast_paths.py.
+axes carry the winner's key, its row-major number within the window, and break ties on it
+(the smaller key is the earlier cell, as in torch's scan of the whole window). The maxima
+come from ``np.maximum``, but from the input at the indices when a ``-0.0`` could make the
+sign of a zero differ. Tested against the gather definition in tests/core/test_fast_paths.py.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from functools import partial
 
 import numpy as np
 
-from ._adaptive import fold_by_index, has_negative_zero, scan_taps
-from ._kernels import _run, scratch_array
+from ._adaptive import fold_by_index, scan_taps
+from ._kernels import _run, has_negative_zero, scratch_array
 
 
 def max_fractional(batch: np.ndarray, kernel_size: tuple[int, ...], starts: list[np.ndarray]):
@@ -174,8 +177,3 @@ def _cell_offsets(shape: tuple[int, ...], axis: int) -> np.ndarray:
                 [-1 if d == dim else 1 for d in range(len(sizes))]
             )
     return offsets
-
-
-def _expand_last(values: np.ndarray, count: int) -> np.ndarray:
-    """``values`` with ``count`` length-1 axes appended, to broadcast over the later axes."""
-    return values.reshape(values.shape + (1,) * count)

@@ -4,10 +4,16 @@ Gather-and-reduce arranges the input into ``(N, C, *O, *K)`` windows, fills taps
 outside the input, and reduces the last axes. Max and average differ only in the fill and
 the reduction. It handles every kind of window (sliding, adaptive, fractional).
 
-The fast paths (sliding windows only) read each tap as a strided view of the framed input
-and fold the views with ``np.maximum`` / ``np.add`` (separably, axis by axis) or, for
-``return_indices``, with torch's own scan vectorised over all windows. Tests check them
-against the gather path on generated cases: bit for bit for max, within a few ulp for sums.
+The fast paths (sliding windows here; adaptive and fractional windows in ``_adaptive`` and
+``_fractional``) read each tap as a strided view of the framed input and fold the views with
+``np.maximum`` / ``np.add`` (separably, axis by axis) or, for ``return_indices``, with torch's
+own scan vectorised over all windows. Along the last axis, windows wholly inside the input go
+in cache-sized chunks of unit-stride runs (stride 2 by splitting even and odd cells with an
+integer narrowing cast). Tests check them against the gather path on generated cases: bit for
+bit for max, within a few ulp for sums. Also here: the unpooling scatter and lp's powers.
+
+Work arrays as large as the data come from per-thread scratch buffers (``_scratch``): fresh
+ones cost page faults on every call on this machine, at times most of a call's time.
 """
 
 from __future__ import annotations
