@@ -169,6 +169,7 @@ CASES: list[Case] = [
     pool("max_pool1d", SIGNAL, kernel_size=3, stride=1, padding=1),
     pool("max_pool1d", SIGNAL, kernel_size=5, stride=1, padding=2, dilation=2),
     pool("max_pool1d", SIGNAL, kernel_size=3, stride=2, padding=1, ceil_mode=True),
+    pool("max_pool1d", (1, 1, 2**20), kernel_size=4),  # one long mono signal: threads split it in space
     pool("max_pool1d", SIGNAL, kernel_size=4, stride=2, return_indices=True),
     pool("max_pool1d", SIGNAL, kernel_size=5, stride=1, padding=2, dilation=2, return_indices=True),
     pool("max_pool2d", IMAGE, kernel_size=2),
