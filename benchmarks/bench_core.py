@@ -10,8 +10,8 @@ is measured sharing the machine with them.
 The table has a row per function (family) at sizes where speed is felt, and more rows where the
 fast paths differ: overlapping windows (stride < kernel), dilation, ceil_mode,
 count_include_pad=False, return_indices, adaptive bins that overlap. Rows are :class:`Case`
-records (``benchmarks/case.py``); the backward rows come from ``benchmarks/backward_cases.py``
-when it exists. Both contenders are checked to compute the same thing before they are timed.
+records (``benchmarks/case.py``); the backward rows come from ``benchmarks/backward_cases.py``.
+Both contenders are checked to compute the same thing before they are timed.
 
     python benchmarks/bench_core.py              # full table
     python benchmarks/bench_core.py --quick      # fewer rounds
@@ -241,20 +241,6 @@ CASES: list[Case] = [
     unpool("max_unpool2d", FEATURES, kernel_size=2),
     unpool("max_unpool3d", VOLUME, kernel_size=2),
 ]
-
-
-def extra_cases() -> list[Case]:
-    """The backward rows, from ``benchmarks/backward_cases.py`` (a ``CASES`` list of Case records)."""
-    try:
-        import backward_cases  # noqa: PLC0415 - optional: written separately
-    except ModuleNotFoundError as error:
-        if error.name != "backward_cases":
-            raise
-        return []
-    return list(backward_cases.CASES)
-
-
-CASES += extra_cases()
 
 
 BLOCK = 5  # back-to-back calls per contender per round
