@@ -338,6 +338,23 @@ def repeat(times: int, argv: list[str]) -> None:
             f"| {verdict(row['label'], max(column['vs_torch']), max(column['vs_copy']))} |"
         )
     print(f"worst core/torch over all rows and runs: {worst:.2f}")
+    print_backward_alone([
+        {key: statistics.median(run["rows"][i][key] for run in runs) if key != "label" else row[key] for key in row}
+        for i, row in enumerate(runs[0]["rows"])
+    ])  # fmt: skip
+
+
+def print_backward_alone(rows: list[dict]) -> None:
+    """For the record (not in the verdict, not the same job): the backward rows against torch's
+    ``.backward`` alone, on a graph and indices its forward built before the clock."""
+    rows = [row for row in rows if "torch_backward_ms" in row]
+    if not rows:
+        return
+    print("\nfor the record: against torch's .backward alone (its forward and a max pool's winners outside the clock)")
+    print("| case (float32) | pooling_core ms | torch .backward ms | core/torch .backward |\n|---|---:|---:|---:|")
+    for row in rows:
+        times = f"{row['ours_ms']:.2f} | {row['torch_backward_ms']:.2f}"
+        print(f"| {row['label']} | {times} | {row['vs_torch_backward']:.2f} |")
 
 
 def main() -> None:
@@ -367,13 +384,16 @@ def main() -> None:
         return
     print(header)
     print(TABLE_HEAD)
+    rows = []
     for row in every_row(rounds, args.only):
+        rows.append(row)
         mark = verdict(row["label"], row["vs_torch"], row["vs_copy"])
         print(
             f"| {row['label']} | {row['ours_ms']:.2f} | {row['torch_ms']:.2f} | {row['copy_ms']:.2f} "
             f"| {row['vs_torch']:.2f} | {row['vs_copy']:.2f} | {mark} |",
             flush=True,
         )
+    print_backward_alone(rows)
 
 
 if __name__ == "__main__":

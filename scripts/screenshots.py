@@ -159,6 +159,16 @@ VIEWS = [
     View("dark_fractional", "fractional", charts=2, scheme="dark", note="the Fractional page in the dark theme"),
     View("phone_pool_3d", "pool_3d", charts=1, size=(390, 844), phone=True, note="the 3-D page on a phone"),
     View("phone_fractional", "fractional", charts=2, size=(390, 844), phone=True, note="Fractional on a phone"),
+    View("backward_default", "backward", charts=1,
+         note="max_pool1d's backward on the lecture's sequence: each window's gradient to its winner"),
+    View("backward_avg_overlap_step3", "backward?function=avg_pool1d&kernel_size=3&stride=1&step=3", charts=1,
+         note="avg_pool1d k=3 s=1: g/3 to every cell of a window, shares adding up where windows overlap"),
+    View("unpool_default", "unpool", charts=1, note="max_unpool1d: the maxima back at their indices, 0 elsewhere"),
+    View("unpool_2d_output_size", "unpool?dims=2-D&kernel_size=2&output_size=5,5", charts=1,
+         note="max_unpool2d on a 5×5 grid with output_size=(5, 5): the row and column floor mode dropped"),
+    View("present_backward_1280x720", "backward?present=1&step=2", charts=1, size=(1280, 720), screen_only=True,
+         note="presentation mode, the Backward page's first screen"),
+    View("phone_backward", "backward", charts=1, size=(390, 844), phone=True, note="the Backward page on a phone"),
 ]  # fmt: skip
 
 
