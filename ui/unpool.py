@@ -70,16 +70,25 @@ def ambiguity(back: Unpooled) -> str:
     axes = back.pool.windows(back.plane[None].shape).axes
     lines = []
     names = ("L",) if back.ndim == 1 else ("H", "W")
-    for name, axis, size, pooled, default in zip(names, axes, size_in, size_out, back.default_size, strict=True):
+    given = back.unpool.arguments.get("output_size")  # the page's output_size, if it passed one
+    for name, axis, size, pooled, default, got in zip(names, axes, size_in, size_out, back.default_size,
+                                                      back.unpooled.shape, strict=True):  # fmt: skip
         rule = f"({pooled} − 1)·{axis.stride} + {axis.kernel_size} − 2·{axis.padding} = {default}"
         if default == size:
             lines.append(f"- {name}: {size} cells pool to {pooled}; unpooling gives back {rule}: the same size.")
-        else:
-            lo, hi = default - axis.stride + 1, default + axis.stride - 1
+            continue
+        lo, hi = default - axis.stride + 1, default + axis.stride - 1
+        choices = f"from {lo} to {hi}: strictly between {default} − {axis.stride} and {default} + {axis.stride}"
+        if given is None:
             lines.append(
                 f"- {name}: {size} cells pool to {pooled}; unpooling {pooled} gives back {rule} — **not {size}**. "
                 f"Several input sizes pool to the same {pooled} outputs, so the size is ambiguous: pass `output_size` "
-                f"(from {lo} to {hi}: strictly between {default} − {axis.stride} and {default} + {axis.stride})."
+                f"({choices})."
+            )
+        else:  # the size was asked for: say what it settled
+            lines.append(
+                f"- {name}: {size} cells pool to {pooled}; unpooling {pooled} would give back {rule} by default — "
+                f"not {size} — and `output_size` asks for **{got}** ({choices})."
             )
     return "\n".join(lines)
 

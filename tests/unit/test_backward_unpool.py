@@ -100,6 +100,8 @@ def test_the_output_size_ambiguity_is_explained_with_the_numbers():
     assert "5 cells pool to 2" in text and "= 4 — **not 5**" in text and "from 3 to 5" in text
     with pytest.raises(ValueError, match="strictly between 2 and 6"):
         unpool.build(np.array([1, 4, -1, 3, 2], np.float32), {"kernel_size": 2}, (9,))
+    asked = unpool.ambiguity(unpool.build(np.array([1, 4, -1, 3, 2], np.float32), {"kernel_size": 2}, (5,)))
+    assert "by default — not 5 — and `output_size` asks for **5**" in asked and "pass `output_size`" not in asked
 
 
 def test_unpooling_2d_equals_torch():
