@@ -9,7 +9,7 @@ from pooling_core.codegen import tensor_code
 from ui import backward, state
 from ui import scene as scenes
 from ui.figures.window import window_figure
-from ui.views import controls, inputs, lesson
+from ui.views import controls, inputs, lesson, quiz
 from ui.views.page import start
 
 page = start("backward")
@@ -57,27 +57,45 @@ except (ValueError, TypeError) as error:
     page.stop()
 
 scene = lesson.scene_of(forward, batch[0])
-lesson.numbers("x.grad = ∂L/∂x", flow.gradient)
+upstream_words = kind if kind != "one-hot" else f"one-hot at output {page.value('cell')}"
+asked = backward.questions_backward(flow, upstream_words) if page.predicting else None
+hide = quiz.hidden(page, asked)  # predict mode: x.grad waits for Reveal
+if not hide:
+    lesson.numbers("x.grad = ∂L/∂x", flow.gradient)
 
 
 def figure(step: int):
-    """The window of output ``step`` over x.grad so far, beside the upstream gradient g."""
+    """The window of output ``step`` over x.grad so far (over x itself while predicting), beside
+    the upstream gradient g."""
+    cells = flow.plane if hide else flow.so_far(step)
     shown = dataclasses.replace(
-        scene, inputs=flow.so_far(step)[None, :] if scene.one_d else flow.so_far(step),
-        outputs=g[None, :] if scene.one_d else g, value_range=scenes.value_range(flow.gradient, g),
+        scene, inputs=cells[None, :] if scene.one_d else cells,
+        outputs=g[None, :] if scene.one_d else g,
+        value_range=scenes.value_range(flow.plane if hide else flow.gradient, g),
     )  # fmt: skip
-    titles = ("x.grad so far (where each gradient lands)", "g = ∂L/∂y (arrives from above)")
+    titles = ("x: where will each gradient land?" if hide else "x.grad so far (where each gradient lands)",
+              "g = ∂L/∂y (arrives from above)")  # fmt: skip
     return window_figure(shown, step, page.palette, width_px=page.figure_width, every_output=True, titles=titles)
 
 
-lesson.step_panel(page, scene, view=lesson.StepView(figure=figure, sentence=lambda step: backward.sentence(flow, step)))
+def sentence(step: int) -> tuple[str, str]:
+    if not hide:
+        return backward.sentence(flow, step)
+    return backward.question_sentence(flow, step)
+
+
+lesson.step_panel(page, scene, view=lesson.StepView(figure=figure, sentence=sentence))
+if asked is not None:
+    quiz.panel(page, asked)
 left, right = st.columns(2)
 with left:
     lesson.numbers("input x", batch[0])
     lesson.numbers("upstream gradient g", g)
 with right:
     lesson.torch_badge(forward, batch, gradient=g[None])
-    st.code(backward.torch_code(flow, tensor_code(batch)), language="python", wrap_lines=True)
+    st.code(backward.torch_code(flow, tensor_code(batch), hide_result=hide), language="python", wrap_lines=True)
+if hide:
+    page.stop()
 st.subheader("Why max pooling's gradient is sparse")
 st.markdown(
     "A max-pooling output copies one input, so only that input can change it: the gradient of every other cell "

@@ -9,7 +9,7 @@ from pooling_core.codegen import tensor_code
 from ui import calls, unpool
 from ui import scene as scenes
 from ui.figures.window import window_figure
-from ui.views import controls, inputs, lesson
+from ui.views import controls, inputs, lesson, quiz
 from ui.views.page import start
 
 page = start("unpool")
@@ -46,13 +46,20 @@ except (ValueError, TypeError) as error:
     lesson.invalid_call(page, None, plane, str(error), plane[None].shape)
     page.stop()
 
-st.markdown(unpool.ambiguity(back))
+asked = unpool.questions_unpool(back) if page.predicting else None
+hide = quiz.hidden(page, asked)  # predict mode: z's size and values wait for Reveal
+if not hide:
+    st.markdown(unpool.ambiguity(back))
 pool_call = back.pool.with_arguments(return_indices=False)
 scene = lesson.scene_of(pool_call, back.plane)
 
 
 def figure(step: int):
-    """The window whose maximum goes back at this step, over the unpooled plane, beside y."""
+    """The window whose maximum goes back at this step, over the unpooled plane, beside y (while
+    predicting: the pooling itself, x under its window beside y)."""
+    if hide:
+        titles = ("x", f"y = {pool_call.functional_code()}")
+        return window_figure(scene, step, page.palette, width_px=page.figure_width, every_output=True, titles=titles)
     grid = back.unpooled[None, :] if scene.one_d else back.unpooled
     shown = dataclasses.replace(scene, inputs=grid, value_range=scenes.value_range(back.plane, back.unpooled),
                                 ghosts={}, rows=(0, grid.shape[0] - 1) if scene.one_d else scene.rows)  # fmt: skip
@@ -60,13 +67,20 @@ def figure(step: int):
     return window_figure(shown, step, page.palette, width_px=page.figure_width, every_output=True, titles=titles)
 
 
-lesson.step_panel(page, scene, view=lesson.StepView(figure=figure, sentence=lambda step: unpool.sentence(back, step)))
+def sentence(step: int) -> tuple[str, str]:
+    return unpool.question_sentence(back, step) if hide else unpool.sentence(back, step)
+
+
+lesson.step_panel(page, scene, view=lesson.StepView(figure=figure, sentence=sentence))
+if asked is not None:
+    quiz.panel(page, asked)
 left, right = st.columns(2)
 with left:
     lesson.numbers("input x", back.plane)
     lesson.numbers("y (pooled)", back.pooled)
     lesson.numbers("indices", back.indices)
-    lesson.numbers("unpooled", back.unpooled)
+    if not hide:
+        lesson.numbers("unpooled", back.unpooled)
 with right:
     lesson.torch_badge(back.unpool, back.pooled[None])
     unpool_arguments = ", ".join(f"{k}={v!r}" for k, v in back.unpool.arguments.items() if k != "indices")
@@ -77,6 +91,6 @@ with right:
         tensor_code(back.plane[None]),
         f"y, indices = {back.pool.functional_code()}",
         f"z = F.{back.unpool.function}(y, indices, {unpool_arguments})",
-        f"z.shape  # {tuple(np.shape(back.unpooled[None]))}",
+        "z.shape  # ?" if hide else f"z.shape  # {tuple(np.shape(back.unpooled[None]))}",
     ])  # fmt: skip
     st.code(code, language="python", wrap_lines=True)

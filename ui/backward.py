@@ -26,6 +26,7 @@ import numpy as np
 
 from pooling_core import PoolCall, grad
 from pooling_core.animation import fmt
+from ui import questions
 
 UPSTREAMS = ("ones", "one-hot", "random integers", "typed")
 
@@ -160,7 +161,71 @@ def sentence(flow: Flow, step: int) -> tuple[str, str]:
     return arithmetic, text
 
 
-def torch_code(flow: Flow, input_code: str) -> str:
+def question_sentence(flow: Flow, step: int) -> tuple[str, str]:
+    """Predict mode's step line: which gradient arrives at output ``step``, not where it goes."""
+    index = flow.output_index(step)
+    g = fmt(float(flow.upstream[index]))
+    return (f"∂L/∂y[{_where(index)}] = {g} → ?",
+            f"Output {_where(index)} sends its gradient {g} back into its window: which cells of x get it, "
+            "and how much?")  # fmt: skip
+
+
+MAX_STEPS_EXPLAINED = 12  # worked steps listed after Reveal (a long input has many)
+
+
+def questions_backward(flow: Flow, upstream_words: str) -> tuple[questions.Question, ...]:
+    """Predict mode's questions: ``x.grad`` itself, cell by cell (rows in 2-D), then for a max
+    pool how many cells of x get no gradient at all. ``upstream_words`` names g (``"ones"``).
+
+    >>> import numpy as np
+    >>> from pooling_core import PoolCall
+    >>> x = np.array([1, 4, -1, 0, 2, -2, 1, 3, 3, 1], dtype=np.float32)
+    >>> flow = build(PoolCall("max_pool1d", {"kernel_size": 2}), x, np.ones(5, np.float32))
+    >>> [(q.id, q.answer_text) for q in questions_backward(flow, "ones")]
+    [('backward:gradient:x.grad', '0 1 0 1 1 0 0 1 1 0'), ('backward:gradient:zeros', '5')]
+    """
+    code = flow.call.functional_code().removeprefix("F.")
+    one_d = flow.plane.ndim == 1
+    cells = (tuple(float(v) for v in flow.gradient) if one_d
+             else tuple(tuple(float(v) for v in row) for row in flow.gradient))  # fmt: skip
+    worked = [f"step {step + 1}: {sentence(flow, step)[0]}" for step in range(len(flow.shares))]
+    if len(worked) > MAX_STEPS_EXPLAINED:
+        worked = worked[:MAX_STEPS_EXPLAINED] + [f"… and {len(worked) - MAX_STEPS_EXPLAINED} more"]
+    kind = flow.call.kind
+    rule = {
+        "max": "a max output copies one input cell, so all of its gradient goes to that cell (the first maximum "
+               "of a tie, as torch's indices say) and none to the others",
+        "avg": "an average output is shared by the cells it averaged: each gets g / divisor",
+    }.get(kind.removeprefix("adaptive_"), "each cell gets g · ∂y/∂x_i, by the chain rule")  # fmt: skip
+    rows = "; end each row with `;` or a new line" if not one_d else ""
+    asked = [questions.Question(
+        id="backward:gradient:x.grad",
+        prompt=f"`y = {code}` and `y.backward(g)` with g = {upstream_words} (`{_text(flow.upstream)}`). "
+               f"Predict `x.grad = ∂L/∂x`, one number per cell of x. {questions.TYPING_HINT.split(' (')[0]}{rows}.",
+        kind="cells", answer=cells, target="x.grad", confusion="gradient",
+        explanation=f"- {rule}\n- where windows overlap, the shares add up; a cell no window reads gets 0\n\n"
+                    + "  \n".join(worked),
+    )]  # fmt: skip
+    if kind in ("max", "adaptive_max"):
+        zeros = int(np.count_nonzero(flow.gradient == 0))
+        asked.append(questions.Question(
+            id="backward:gradient:zeros",
+            prompt=f"How many of the {flow.gradient.size} cells of x get **no** gradient from `{code}`?",
+            kind="number", answer=zeros, confusion="gradient",
+            explanation=f"only each window's winner gets gradient: {flow.gradient.size - zeros} cells won at least "
+                        f"one window (with g ≠ 0 there), the other {zeros} get 0. This is why max pooling's "
+                        "gradient is sparse.",
+        ))  # fmt: skip
+    return tuple(asked)
+
+
+def _text(values: np.ndarray) -> str:
+    """``1 1 1`` or ``1 2; 3 4``: values as a student would type them."""
+    rows = values[None] if values.ndim == 1 else values
+    return "; ".join(" ".join(fmt(v) for v in row) for row in rows)
+
+
+def torch_code(flow: Flow, input_code: str, *, hide_result: bool = False) -> str:
     """What torch does, in code: requires_grad, the call, backward with g, and x.grad."""
     g = flow.upstream[None].tolist()
     return "\n".join([
@@ -172,6 +237,7 @@ def torch_code(flow: Flow, input_code: str) -> str:
         f"y = {flow.call.functional_code()}",
         f"g = torch.tensor({g!r})  # the upstream gradient ∂L/∂y",
         "y.backward(g)",
+        "x.grad  # ?" if hide_result else
         f"x.grad  # {' '.join(fmt(v).replace('−', '-') for v in flow.gradient.ravel()[:20])}"
         + (" …" if flow.gradient.size > 20 else ""),
     ])  # fmt: skip

@@ -69,6 +69,8 @@ CONFUSIONS = (
     "channels_separate",  # pooling never mixes channels (or samples)
     "permutation",  # a permutation inside a cell changes nothing; across cells it does
     "translation",  # small shifts: max pooling is only pseudo-invariant, and more so than average
+    "gradient",  # backward: a max sends g to its winner alone, an average g/divisor to each cell; overlaps add
+    "unpool_size",  # max_unpool gives back (out − 1)·stride + kernel − 2·padding cells, not the input's size
 )
 PAGES = ("pool_1d", "pool_2d", "channels", "torch_api", "invariance")
 SIGNIFICANT_DIGITS = 3  # the pages write outputs with fmt: 3 significant digits

@@ -22,6 +22,7 @@ import numpy as np
 from pooling_core import PoolCall
 from pooling_core.animation import fmt
 from pooling_core.geometry import unpool_size
+from ui import questions
 
 
 @dataclass(frozen=True)
@@ -108,3 +109,46 @@ def sentence(back: Unpooled, step: int) -> tuple[str, str]:
         f"{flat}), so max_unpool writes it back there; the other cells of the window stay 0."
     )
     return arithmetic, text
+
+
+def unpool_call(back: Unpooled) -> PoolCall:
+    """The ``max_unpool`` call without its indices (they are data: the code and file names say ``indices``)."""
+    return PoolCall(back.unpool.function, {k: v for k, v in back.unpool.arguments.items() if k != "indices"})
+
+
+def question_sentence(back: Unpooled, step: int) -> tuple[str, str]:
+    """Predict mode's step line: the value and its index, not where it lands."""
+    out, _ = back.position(step)
+    value, flat = fmt(back.pooled[out]), int(back.indices[out])
+    return (f"y[{_where(out)}] = {value}, indices[{_where(out)}] = {flat} → ?",
+            f"y[{_where(out)}] = {value} is the maximum of its window and indices[{_where(out)}] = {flat} says where "
+            "it was (counted through the flattened plane): where does max_unpool write it?")  # fmt: skip
+
+
+def questions_unpool(back: Unpooled) -> tuple[questions.Question, ...]:
+    """Predict mode's questions: the size max_unpool gives back (the ambiguity), then its values.
+
+    >>> back = build(np.array([1, 4, -1, 3, 2], dtype=np.float32), {"kernel_size": 2})
+    >>> [(q.id, q.answer_text) for q in questions_unpool(back)]
+    [('unpool:size:z', '(4,)'), ('unpool:windows:z', '0 4 0 3')]
+    """
+    call = unpool_call(back).functional_code("y, indices").removeprefix("F.")
+    axes = "(L,)" if back.ndim == 1 else "(H, W)"
+    one_d = back.ndim == 1
+    cells = (tuple(float(v) for v in back.unpooled) if one_d
+             else tuple(tuple(float(v) for v in row) for row in back.unpooled))  # fmt: skip
+    rows = "; end each row with `;` or a new line" if not one_d else ""
+    return (
+        questions.Question(
+            id="unpool:size:z", kind="shape", answer=tuple(int(n) for n in back.unpooled.shape),
+            prompt=f"x has shape `{tuple(back.plane.shape)}` and `y, indices = {back.pool.functional_code()}`. "
+                   f"What shape {axes} does `z = {call}` give back (one channel, as `unpooled` is shown)?",
+            explanation=ambiguity(back), confusion="unpool_size",
+        ),
+        questions.Question(
+            id="unpool:windows:z", kind="cells", answer=cells, target="z", confusion="windows",
+            prompt=f"Now predict `z` itself, one number per cell. {questions.TYPING_HINT.split(' (')[0]}{rows}.",
+            explanation="each value of y goes back to the cell its index names (counted through the flattened "
+                        "plane of z), and every other cell is 0: what pooling threw away does not come back.",
+        ),
+    )  # fmt: skip

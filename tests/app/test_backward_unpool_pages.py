@@ -61,3 +61,59 @@ def test_unpooling_in_2d():
     page = open_app("unpool", dims="2-D", kernel_size="2", output_size="5, 5")
     assert not page.errors, page.errors
     assert page.code_after("unpooled").count("\n") == 4  # five rows
+
+
+def _page_text(page) -> str:
+    return "\n".join([m.value for m in page.at.markdown] + page.code_blocks())
+
+
+def test_backward_predict_mode_hides_the_gradient_until_revealed():
+    page = open_app("backward", mode="predict")
+    assert not page.errors, page.errors
+    assert page.code_after("x.grad = ∂L/∂x") is None
+    assert "0 1 0 1 1 0 0 1 1 0" not in _page_text(page)  # nowhere: not in the code's comment, not in a step line
+    assert "→ ?" in page.step_text() and "+=" not in page.step_text()
+    x_panel = page.figure()["data"][0]["z"]  # while predicting, the figure shows x itself, not x.grad so far
+    assert [v for row in x_panel for v in row if v is not None][:3] == [1.0, 4.0, -1.0], x_panel
+    assert any("Predict `x.grad = ∂L/∂x`" in m.value for m in page.at.markdown)
+
+    key = page.private("guess:backward:gradient:x.grad")
+    page.at.text_input(key=key).input("1 0 1 0 0 1 1 0 0 1").run()
+    page.click("check")
+    assert any("❌" in m.value and "x.grad[1]" in m.value for m in page.at.markdown)
+    page.at.text_input(key=key).input("0 1 0 1 1 0 0 1 1 0").run()
+    page.click("check")
+    marks = [m.value for m in page.at.markdown if "pooling-mark" in m.value]
+    assert "❌" not in marks[0] and "✅" in marks[0], marks
+    page.click("reveal")
+    assert page.code_after("x.grad = ∂L/∂x") == "0 1 0 1 1 0 0 1 1 0"
+    assert page.step_text().startswith("Step 1 of 5. x.grad[1] += 1")
+
+
+def test_backward_predict_asks_for_the_zeros_of_a_max_and_not_of_an_average():
+    maximum = open_app("backward", mode="predict", dims="2-D", function="max_pool2d", kernel_size="2")
+    ids = [m.value for m in maximum.at.markdown if "get **no** gradient" in m.value]
+    assert len(ids) == 1
+    average = open_app("backward", mode="predict", function="avg_pool1d", kernel_size="3", stride="1")
+    assert not [m.value for m in average.at.markdown if "get **no** gradient" in m.value]
+    assert average.code_after("x.grad = ∂L/∂x") is None and not average.errors
+
+
+def test_unpooling_predict_mode_asks_the_size_then_the_values():
+    page = open_app("unpool", mode="predict")
+    assert not page.errors, page.errors
+    assert page.code_after("unpooled") is None
+    text = _page_text(page)
+    assert "not 5" not in text and "z.shape  # ?" in text and "(1, 4)" not in text
+    assert "→ ?" in page.step_text() and "unpooled[" not in page.step_text()
+    key = page.private("guess:unpool:size:z")
+    page.at.text_input(key=key).input("(5,)").run()
+    page.click("check")
+    assert any("pooling-mark" in m.value and "❌" in m.value for m in page.at.markdown)
+    page.at.text_input(key=key).input("(4,)").run()
+    page.click("check")
+    marks = [m.value for m in page.at.markdown if "pooling-mark" in m.value]
+    assert "✅" in marks[0], marks
+    page.click("reveal")
+    assert page.code_after("unpooled") == "0 4 0 3"
+    assert "**not 5**" in _page_text(page)
