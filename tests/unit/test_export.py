@@ -20,7 +20,7 @@ from PIL import Image
 
 from pooling_core import PoolCall
 from pooling_core.animation import CELL_INPUT, CELL_OVERHANG, CELL_PADDING
-from ui import data, export
+from ui import calls, data, export
 from ui import invariance as inv
 from ui import scene as scenes
 from ui.export import draw, encode
@@ -70,6 +70,7 @@ SCENES = {
     "2d_ceil": lambda: scene_2d(np.arange(30).reshape(5, 6), kernel_size=3, stride=2, padding=1, ceil_mode=True),
     "2d_pair": lambda: scene_2d(data.preset_grid("random integers", 3), kernel_size=(2, 3), padding=1),
     "adaptive": lambda: scene_1d(function="adaptive_max_pool1d", output_size=4),
+    "fractional": lambda: scenes.build(calls.call_fractional({}).call, calls.input_fractional({})),  # windows overlap
 }
 
 

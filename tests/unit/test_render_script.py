@@ -53,6 +53,8 @@ LINKS = [
     "images?kernel_size=3&stride=2&padding=1&step=7",
     "images?sample=scene.jpg&colour=grayscale&cells=9&pixels_per_cell=2&centre_x=40&centre_y=30&step=3",
     "invariance?kernel_size=3&shift=2&direction=diagonal&fill=zero",
+    "fractional?step=5",
+    "fractional?by=output_ratio&output_ratio=0.6,0.6&seed=3&kernel_size=3&mode=predict&step=2",
 ]
 
 
@@ -92,7 +94,8 @@ def test_a_copied_url_works_as_the_pages_own_query(tmp_path, capsys):
 @pytest.mark.parametrize(
     "link, options, message",
     [
-        ("nope", (), "there is no page 'nope'; pages with exports: pool_1d, pool_2d, channels, images, invariance"),
+        ("nope", (), "there is no page 'nope'; pages with exports: pool_1d, pool_2d, channels, images, invariance, "
+                     "fractional"),
         ("torch_api", (), "the torch_api page has nothing to export"),
         ("pool_1d?kernel_size=3&padding=2", (),
          "torch's rule: max_pool1d() padding should be at most half of kernel_size, but got padding=2 and "
@@ -102,8 +105,10 @@ def test_a_copied_url_works_as_the_pages_own_query(tmp_path, capsys):
          "divisor_override takes one whole number (or None), but you typed '2,3'."),
         ("pool_1d", ("--width", "100"), "width must be from 320 to 4000 px"),
         ("invariance?mode=predict", (), "in predict mode the Invariance page shows no translation"),
+        ("fractional?output_size=0", (), "No windows along an axis with output size 0: torch returns an empty output"),
     ],
-    ids=["no_page", "no_export", "torch_refuses", "bad_input", "bad_size", "width", "predict_invariance"],
+    ids=["no_page", "no_export", "torch_refuses", "bad_input", "bad_size", "width", "predict_invariance",
+         "empty_fractional"],
 )  # fmt: skip
 def test_errors_exit_1_and_say_why(link, options, message, tmp_path, capsys):
     code, _, err = run(link, "--out", str(tmp_path / "x.png"), *options, capsys=capsys)

@@ -11,7 +11,7 @@ page itself uses), then into the subject the page exports. What ``scripts/render
 Traceback (most recent call last):
 ...
 ui.export.pages.LinkError: the torch_api page has nothing to export; pages with exports: pool_1d, pool_2d, \
-channels, images, invariance
+channels, images, invariance, fractional
 
 A page added later gets its exports by drawing its scene with :func:`ui.views.lesson.step_panel`
 (the downloads come with it) and, for ``scripts/render.py``, one entry in :data:`BUILDERS`: a
@@ -113,6 +113,17 @@ def _images(values: dict, show_outputs: bool) -> Linked:
         raise LinkError(f"The window does not fit this {plane.shape[0]} × {plane.shape[1]} grid: {error}") from None
 
 
+def _fractional(values: dict, show_outputs: bool) -> Linked:
+    grid = _parsed(calls.input_fractional, values)
+    call = _chosen(calls.call_fractional(values))
+    _runs(call, grid[None].astype(np.float32))
+    shape = call.windows((1, *grid.shape)).output_shape
+    if 0 in shape:  # as the page says it: an empty output, nothing to step through
+        raise LinkError(f"No windows along an axis with output size 0: torch returns an empty output of shape "
+                        f"{(1, *shape)}, with nothing to step through.")  # fmt: skip
+    return _scene(values, call, grid, show_outputs)
+
+
 def _channels(values: dict, show_outputs: bool) -> Linked:
     x = calls.input_channels(values)
     call = _chosen(calls.call_channels(values))
@@ -135,6 +146,7 @@ BUILDERS: dict[str, Callable[[dict, bool], Linked]] = {
     "channels": _channels,
     "images": _images,
     "invariance": _invariance,
+    "fractional": _fractional,
 }
 
 
