@@ -259,6 +259,16 @@ def unpool_sizes(fn, ndim, spatial, kernel_size, stride, padding) -> tuple[tuple
 FRACTIONAL_SAMPLE_AXIS = {2: (1, 0), 3: (0, 1, 2)}
 
 
+def fractional_plane_starts(spatial, kernel_size, output_size, samples) -> list[np.ndarray]:
+    """Per axis, ``(N, C, O)`` window starts of every ``(n, c)`` plane of a fractional call, from
+    its ``(N, C, ndim)`` random samples (the planes' :func:`fractional_windows_for`, at once)."""
+    order = FRACTIONAL_SAMPLE_AXIS[len(spatial)]
+    return [
+        fractional_starts(samples[..., order[i]], size, o, k)
+        for i, (size, k, o) in enumerate(zip(spatial, kernel_size, output_size, strict=True))
+    ]
+
+
 def fractional_windows_for(spatial, kernel_size, output_size, sample) -> Windows:
     """The windows of one ``(n, c)`` plane of a fractional call, from its ``(ndim,)`` random sample
     (validated sizes, see :func:`fractional_output_size`)."""

@@ -13,6 +13,7 @@ always passes them by keyword, and :func:`argument_order_note` says so.
 from __future__ import annotations
 
 import inspect
+import textwrap
 from functools import cache
 
 import numpy as np
@@ -101,10 +102,16 @@ def script(function: str, arguments: dict, input_code: str = "x = torch.randn(1,
         f"{target} = {functional_code(function, arguments)}",
         "",
         f"# the same, as a module ({module} is what you put in a model)",
+        *(f"# {line}" for line in _wrapped(argument_order_note(function))),
         f"pool = {module_code(function, arguments)}",
         f"{target} = pool(x)",
     ]
     return "\n".join(lines)
+
+
+def _wrapped(note: str | None, width: int = 76) -> list[str]:
+    """A note as comment lines of at most ``width`` characters (none for no note)."""
+    return textwrap.wrap(note, width) if note else []
 
 
 def argument_order_note(function: str) -> str | None:

@@ -11,14 +11,21 @@ that breaks a rule, ``TypeError`` for a wrong kind of value).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import _args
+from ._adaptive import max_adaptive, max_values_adaptive, sum_adaptive
+from ._fractional import max_fractional
 from ._kernels import (
     divide,
     max_reduce_gather,
     max_values_strided,
     max_with_indices_strided,
+    power,
+    scatter_planes,
+    scratch_array,
     sum_gather,
     sum_strided,
 )
@@ -285,19 +292,23 @@ def _lp_pool(fn, ndim, input, norm_type, kernel_size, stride, ceil_mode):
         return -_in_terms_of(fn, max_fn, -np.abs(input), kernel_size, stride, 0, 1, ceil_mode)
     # torch: (sign(a)·relu(|a|) · K)^(1/p) with a = avg_pool(x^p); negatives stay negative.
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # NaN/inf as in torch
-        if np.issubdtype(input.dtype, np.integer) and not _args.is_int(norm_type):
-            powered = input.astype(np.float32) ** np.float32(norm_type)  # torch promotes to float32
-        elif np.issubdtype(input.dtype, np.integer):
+        if np.issubdtype(input.dtype, np.integer) and _args.is_int(norm_type):
             powered = input**norm_type
         else:
-            powered = input ** input.dtype.type(norm_type)
+            if np.issubdtype(input.dtype, np.integer):
+                input = input.astype(np.float32)  # torch promotes to float32 for a float norm_type
+            # x^p lives only until it is averaged: a reused buffer spares a fresh allocation per call
+            powered = power(input, norm_type, out=scratch_array("lp powered", np.shape(input), input.dtype))
     averaged = _in_terms_of(fn, avg_fn, powered, kernel_size, stride, 0, ceil_mode)
     window = _args.sliding_windows_for(fn, ndim, input.shape[-ndim:], kernel_size, stride, 0, None, ceil_mode)
-    scaled = averaged * int(np.prod(window.window_shape)) + 0  # + 0 turns -0.0 into +0.0, as torch's sign·relu does
-    if np.issubdtype(scaled.dtype, np.integer):
-        scaled = scaled.astype(np.float32)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return scaled ** scaled.dtype.type(1.0 / norm_type)
+    taps = product(window.window_shape)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # inf and NaN as in torch
+        if np.issubdtype(averaged.dtype, np.integer):
+            scaled = (averaged * taps).astype(np.float32)
+        else:  # averaged is a fresh array of ours: scale and take the root in place
+            scaled = np.multiply(averaged, averaged.dtype.type(taps), out=averaged)
+        scaled += 0  # turns -0.0 into +0.0, as torch's sign·relu does
+        return power(scaled, 1.0 / norm_type, out=scaled)
 
 
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
@@ -361,7 +372,12 @@ def _all_ones(input, sizes, ndim) -> bool:
 def _adaptive_max(fn, ndim, input, output_size, return_indices):
     return_indices = _args.as_dispatch_flag(return_indices)
     batch, batched, windows = _adaptive_setup(fn, ndim, input, output_size)
-    values, indices = max_reduce_gather(batch, windows)
+    if batch.size == 0 or 0 in windows.output_shape:
+        values, indices = max_reduce_gather(batch, windows)
+    elif return_indices:
+        values, indices = max_adaptive(batch, windows)
+    else:
+        return _unbatch(max_values_adaptive(batch, windows), batched)
     if return_indices:
         return _unbatch(values, batched), _unbatch(indices, batched)
     return _unbatch(values, batched)
@@ -376,11 +392,12 @@ def _adaptive_avg(fn, ndim, input, output_size):
             # torch computes a one-cell output as input.mean(last ndim dims, keepdim=True), so
             # it takes any rank >= ndim: pool as one batch of planes, put the leading dims back.
             lead, spatial = input.shape[:-ndim], input.shape[-ndim:]
-            planes = input.reshape((1, int(np.prod(lead))) + spatial)
+            planes = input.reshape((1, math.prod(lead)) + spatial)
             result = _adaptive_avg(fn, ndim, planes, (1,) * ndim)
             return result.reshape(lead + (1,) * ndim)
     batch, batched, windows = _adaptive_setup(fn, ndim, input, output_size)
-    result = sum_gather(batch, windows)
+    empty = batch.size == 0 or 0 in windows.output_shape
+    result = sum_gather(batch, windows) if empty else sum_adaptive(batch, windows)
     # torch divides once per dim, in order: sum / k_H / k_W.
     for i, axis in enumerate(windows.axes):
         shape = [1] * ndim
@@ -476,14 +493,12 @@ def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_
         fn, ndim, input, kernel_size, output_size, output_ratio, samples, generator
     )
     count, spatial = batch.shape[0], batch.shape[2:]
-    values = np.empty(batch.shape[:2] + output_size, dtype=batch.dtype)
-    indices = np.empty(batch.shape[:2] + output_size, dtype=np.int64)
-    for n in range(count):
-        for c in range(batch.shape[1]):
-            windows = _args.fractional_windows_for(spatial, kernel_size, output_size, samples[n, c])
-            plane = batch[n : n + 1, c : c + 1]
-            plane_values, plane_indices = max_reduce_gather(plane, windows)
-            values[n, c], indices[n, c] = plane_values[0, 0], plane_indices[0, 0]
+    if batch.size == 0 or 0 in output_size:
+        values = np.empty(batch.shape[:2] + output_size, dtype=batch.dtype)
+        indices = np.zeros(batch.shape[:2] + output_size, dtype=np.int64)
+    else:
+        starts = _args.fractional_plane_starts(spatial, kernel_size, output_size, samples[:count])
+        values, indices = max_fractional(batch, kernel_size, starts)
     if return_indices:
         return _unbatch(values, batched), _unbatch(indices, batched)
     return _unbatch(values, batched)
@@ -547,11 +562,13 @@ def fractional_max_pool3d(
 # --- max unpooling --------------------------------------------------------------------------
 
 
-def _unpool_plan(fn, ndim, input, indices, kernel_size, stride, padding, output_size, dtypes=_args.FLOAT_DTYPES):
+def _unpool_plan(fn, ndim, input, indices, kernel_size, stride, padding, output_size, dtypes=_args.FLOAT_DTYPES,
+                 check_indices=True):  # fmt: skip
     """Validate an unpool call; return ``(batch, batched, sizes, flat_indices)`` (the gradient shares it).
 
-    ``sizes`` is the output's spatial shape; ``flat_indices`` the ``(N, C, plane)`` checked indices, or
-    None when the output is empty (torch then never looks at them).
+    ``sizes`` is the output's spatial shape; ``flat_indices`` the ``(N, C, plane)`` indices (checked
+    unless ``check_indices=False``: the forward's scatter checks them as it writes), or None when the
+    output is empty (torch then never looks at them).
     """
     batch, batched = _args.as_input(fn, input, ndim, dtypes, empty_ok="first")
     if not isinstance(indices, np.ndarray) or indices.dtype != np.int64:
@@ -583,31 +600,34 @@ def _unpool_plan(fn, ndim, input, indices, kernel_size, stride, padding, output_
                 )
     if any(size < 0 for size in sizes):
         raise ValueError(f"{fn}() the unpooled output size {sizes} must be non-negative in every dim")
-    plane = int(np.prod(sizes))
+    plane = math.prod(sizes)
     if plane == 0:  # torch returns the empty output without looking at the indices
         return batch, batched, sizes, None
     # the plane's size spelled out: -1 cannot be inferred when the batch is empty
     flat_indices = (indices if batched else indices[None]).reshape(batch.shape[:2] + (product(batch.shape[2:]),))
-    # two reductions find out whether any index is bad; only then is the first bad one looked for
-    if flat_indices.size and (flat_indices.min() < 0 or flat_indices.max() >= plane):
-        bad = (flat_indices < 0) | (flat_indices >= plane)
-        raise ValueError(
-            f"{fn}() found an invalid max index {int(flat_indices[bad][0])}: the output planes have "
-            f"size {'x'.join(map(str, sizes))} = {plane} cells"
-        )
+    # two reductions find out whether any index is bad (the forward's scatter checks them as it goes)
+    if check_indices and flat_indices.size and (flat_indices.min() < 0 or flat_indices.max() >= plane):
+        _bad_index(fn, flat_indices, sizes)
     return batch, batched, sizes, flat_indices
+
+
+def _bad_index(fn, flat_indices, sizes):
+    plane = product(sizes)
+    bad = (flat_indices < 0) | (flat_indices >= plane)
+    raise ValueError(
+        f"{fn}() found an invalid max index {int(flat_indices[bad][0])}: the output planes have "
+        f"size {'x'.join(map(str, sizes))} = {plane} cells"
+    )
 
 
 def _max_unpool(fn, ndim, input, indices, kernel_size, stride, padding, output_size):
     batch, batched, sizes, flat_indices = _unpool_plan(fn, ndim, input, indices, kernel_size, stride, padding,
-                                                       output_size)  # fmt: skip
-    if flat_indices is None:
+                                                       output_size, check_indices=False)  # fmt: skip
+    if flat_indices is None or batch.size == 0:  # nothing to scatter: zeros (an empty batch has no index)
         return np.zeros(input.shape[: input.ndim - ndim] + sizes, dtype=input.dtype)
-    plane = int(np.prod(sizes))
-    out = np.zeros(batch.shape[:2] + (plane,), dtype=batch.dtype)
-    rows = np.arange(batch.shape[0])[:, None, None]
-    channels = np.arange(batch.shape[1])[None, :, None]
-    out[rows, channels, flat_indices] = batch.reshape(flat_indices.shape)
+    out = scatter_planes(batch.reshape(flat_indices.shape), flat_indices, product(sizes))
+    if out is None:
+        _bad_index(fn, flat_indices, sizes)
     return _unbatch(out.reshape(batch.shape[:2] + sizes), batched)
 
 

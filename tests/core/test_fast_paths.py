@@ -8,14 +8,16 @@ integers), and within a few ulp for arbitrary floats (the fast path adds in a di
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pooling_core import _kernels, reference
-from pooling_core.geometry import output_size, sliding_windows
+import pooling_core as pc
+from pooling_core import _adaptive, _args, _fractional, _kernels, reference
+from pooling_core.geometry import adaptive_windows, fractional_starts, output_size, sliding_windows
 from tests.core.inputs import make_input, pool_input
 
 DTYPES = (np.float32, np.float64, np.int8, np.uint8, np.int16, np.int32, np.int64)
@@ -118,6 +120,18 @@ def test_fast_paths_equal_gather_on_a_large_job(dtype):
         check_case(batch, windows, exact_sums=_sums_are_exact(batch))
 
 
+@pytest.mark.parametrize("kernel, stride, padding", [(2, 2, 0), (3, 2, 1), (3, 1, 1)])
+def test_separable_chunks_of_an_image(kernel, stride, padding):
+    """An image big enough for several chunks of first-axis outputs (see SEPARABLE_CHUNK), so
+    the last-axis pass writes into a slice of the output, not the whole of it."""
+    rng = np.random.default_rng(kernel + stride)
+    batch = make_input(rng, (1, 3, 700, 702), np.float32)
+    windows = sliding_windows((700, 702), (kernel, kernel), (stride, stride), (padding, padding), (1, 1), False)
+    rows_per_chunk = _kernels.SEPARABLE_CHUNK // (3 * 702)
+    assert windows.output_shape[0] > 2 * rows_per_chunk
+    check_case(batch, windows, exact_sums=False)
+
+
 def test_large_one_dimensional_job_splits_along_space():
     """One sample, one channel: the split must cut the spatial axis without losing a window."""
     rng = np.random.default_rng(8)
@@ -177,3 +191,260 @@ def test_divide_truncates_integers_toward_zero():
     # -4.5 -> -4, 4.5 -> 4, 4.5 -> 4, -4.5 -> -4, 1.75 -> 1, 0
     assert _kernels.divide(total, divisor).tolist() == [-4, 4, 4, -4, 1, 0]
     assert _kernels.divide(np.array([1.0], np.float32), np.array([3])).dtype == np.float32
+
+
+# --- powers (lp pooling) ------------------------------------------------------------------------
+
+# torch multiplies (or takes sqrt) for these, so the bits must agree
+TORCH_PRODUCT_EXPONENTS = (1, 2, 3, -1, -2, -0.5)
+POWER_EXPONENTS = TORCH_PRODUCT_EXPONENTS + (0.5, 1 / 3, 0.25, 1 / 1.5, 1.5, -1.5, 4, 5, -3, 2.5, 0.7)
+
+
+def _power_bases(dtype) -> np.ndarray:
+    """Signed values over the dtype's whole range, with every special base a pow meets."""
+    rng = np.random.default_rng(3)
+    info = np.finfo(dtype)
+    wide = np.exp(rng.uniform(-80, 80, 4000)) * rng.choice([-1, 1], 4000)
+    specials = [0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, info.max, -info.max, info.smallest_normal]
+    subnormals = [info.smallest_subnormal, -info.smallest_subnormal, info.smallest_normal / 3]
+    with np.errstate(over="ignore"):
+        return np.concatenate([wide, specials * 3, subnormals, rng.standard_normal(4000)]).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("exponent", POWER_EXPONENTS)
+def test_power_matches_torch(dtype, exponent):
+    """Same NaN, infinities and signed zeros as torch.pow; the same bits where torch multiplies,
+    else within a few ulp scaled by the log-magnitude (torch's own vector pow is no closer)."""
+    torch = pytest.importorskip("torch")
+    from tests.core.helpers import pow_close  # noqa: PLC0415
+
+    base = _power_bases(dtype)
+    with np.errstate(all="ignore"):
+        ours = _kernels.power(base, exponent)
+        theirs = torch.from_numpy(base).pow(exponent).numpy()
+        in_place = base.copy()
+        _kernels.power(in_place, exponent, out=in_place)
+    _same_bits(in_place, ours)
+    if exponent in TORCH_PRODUCT_EXPONENTS:
+        _same_bits(ours, theirs)
+        return
+    special = ~np.isfinite(theirs) | (theirs == 0) | ~np.isfinite(ours) | (ours == 0)
+    _same_bits(ours[special], theirs[special])
+    ours, theirs, base = ours[~special], theirs[~special], base[~special]
+    near = pow_close(ours, theirs)
+    assert near.all(), f"{base[~near][:5]}: ours {ours[~near][:5]}, torch {theirs[~near][:5]}"
+
+
+def test_power_reads_a_strided_base():
+    base = _power_bases(np.float32)[::3]
+    with np.errstate(all="ignore"):
+        _same_bits(_kernels.power(base, 1.5), _kernels.power(np.ascontiguousarray(base), 1.5))
+
+
+# --- adaptive bins --------------------------------------------------------------------------------
+
+ADAPTIVE_CASES = [  # (spatial input, output size): between them every pass method, first and later
+    *[((length,), (out,)) for length in (1, 2, 5, 9, 40, 333, 1000) for out in (1, 2, 3, 7, 33, length, length + 3)],
+    ((56, 56), (5, 9)),  # taps: evenly spaced bins along H, uneven along W
+    ((56, 56), (7, 7)),
+    ((13, 13), (6, 6)),
+    ((7, 5), (9, 11)),  # more bins than cells: bins repeat
+    ((40, 200), (3, 7)),  # segments along W first, then bins along H
+    ((9, 300), (4, 12)),  # segments, then taps
+    ((100, 64), (3, 64)),  # bins first, then taps
+    ((64, 33), (1, 1)),  # global: one bin over the whole plane
+    ((200, 300), (2, 1)),  # wide bins on both axes: bins, first and later (argmax too)
+    ((300, 40), (1, 2)),
+    ((12, 20, 40), (3, 5, 2)),
+    ((5, 6, 7), (2, 3, 4)),
+    ((4, 4, 64), (1, 1, 1)),
+    ((33, 3, 50), (2, 3, 2)),
+    ((40, 32, 32), (3, 2, 3)),  # argmax by bins over long blocks (whole 32x32 planes)
+    ((40, 1024), (2, 7)),  # argmax: rows of 1024 by bins first, then wide bins along them one by one
+]
+
+
+def _adaptive_methods(argmax: bool) -> set[tuple[str, str]]:
+    """(pass, method) pairs the cases reach: pass "first" or "next"."""
+    seen = set()
+    for spatial, out in ADAPTIVE_CASES:
+        batch = np.zeros((1, 1) + spatial, np.float32)
+        flat_batch, axes = _adaptive._plan(batch, adaptive_windows(spatial, out))
+        for rank, axis in enumerate(_adaptive._pass_order(flat_batch, axes, argmax=argmax)):
+            bins = axes[axis - 2]
+            inner = math.prod(flat_batch.shape[axis + 1 :])
+            method = bins.method(last_axis=axis == flat_batch.ndim - 1, argmax=argmax, inner=inner)
+            if method == "taps":
+                method += " evenly spaced" if bins.spacing else " uneven"
+            if rank > 0 and method == "segments":  # a later pass takes wide bins one by one
+                method = "bins"
+            seen.add(("first" if rank == 0 else "next", method))
+    return seen
+
+
+@pytest.mark.parametrize("argmax", [False, True])
+def test_adaptive_cases_reach_every_pass_method(argmax):
+    methods = {"taps evenly spaced", "taps uneven", "bins", "segments"}
+    wanted = {("first", m) for m in methods} | {("next", m) for m in methods - {"segments"}}
+    assert _adaptive_methods(argmax) >= wanted
+
+
+def check_adaptive(batch, windows):
+    values, indices = _kernels.max_reduce_gather(batch, windows)
+    fast_values, fast_indices = _adaptive.max_adaptive(batch, windows)
+    _same_bits(fast_values, values)
+    _same_bits(fast_indices, indices)
+    _same_bits(_adaptive.max_values_adaptive(batch, windows), values)
+    with np.errstate(invalid="ignore", over="ignore"):
+        total, fast_total = _kernels.sum_gather(batch, windows), _adaptive.sum_adaptive(batch, windows)
+    if _sums_are_exact(batch):
+        _same_bits(fast_total, total)
+    else:
+        scale = float(np.max(np.abs(batch[np.isfinite(batch)]), initial=1.0)) * int(np.prod(windows.window_shape))
+        near = reference.close(fast_total, total, scale)
+        assert near.all(), f"sums differ: {fast_total[~near][:5]} vs {total[~near][:5]}"
+
+
+@pytest.mark.parametrize("spatial, out", ADAPTIVE_CASES)
+def test_adaptive_fast_paths_equal_gather(spatial, out):
+    rng = np.random.default_rng(sum(spatial) * 7 + sum(out))
+    windows = adaptive_windows(spatial, out)
+    for case in range(6):
+        dtype = (np.float32, np.float64)[case % 2]
+        lead = ((1, 1), (2, 3), (3, 1))[case % 3]
+        if case == 5:  # signed zeros only: torch keeps the first zero of a tie, sign included
+            batch = make_input(rng, lead + spatial, dtype, values=[0.0, -0.0])
+        else:
+            batch = make_input(rng, lead + spatial, dtype)  # ties, NaN, ±inf, ±0
+        check_adaptive(batch, windows)
+
+
+def test_adaptive_fast_paths_on_two_threads():
+    """Big enough for the two-thread split (by samples, then channels), and for segments in
+    several blocks of rows."""
+    rng = np.random.default_rng(12)
+    for lead in ((2, 3), (1, 2)):
+        batch = make_input(rng, lead + (150, 230), np.float32)
+        assert batch.size >= _kernels.PARALLEL_MIN_OUTPUTS
+        check_adaptive(batch, adaptive_windows((150, 230), (7, 9)))
+    batch = make_input(rng, (2, 3, 70_001), np.float32)
+    assert 70_001 > _adaptive.SEGMENT_BLOCK // 2
+    check_adaptive(batch, adaptive_windows((70_001,), (333,)))
+
+
+# --- fractional windows ------------------------------------------------------------------------------
+
+FRACTIONAL_CASES = [  # (spatial input, kernel_size, output_size)
+    ((5, 5), (2, 2), (3, 3)),
+    ((9, 7), (3, 2), (4, 6)),
+    ((8, 8), (1, 3), (8, 1)),
+    ((16, 11), (4, 4), (5, 8)),
+    ((6, 7, 8), (2, 2, 2), (3, 4, 5)),
+    ((5, 9, 4), (3, 1, 2), (2, 5, 1)),
+    ((5, 6, 20), (2, 3, 2), (3, 3, 8)),  # H with 20 cells after it: gathered as whole runs
+]
+
+
+def _fractional_by_gather(batch, kernel_size, output_size, samples):
+    """The definition, plane by plane: each (n, c) has its own windows."""
+    values = np.empty(batch.shape[:2] + output_size, dtype=batch.dtype)
+    indices = np.empty(batch.shape[:2] + output_size, dtype=np.int64)
+    for n, c in np.ndindex(*batch.shape[:2]):
+        windows = _args.fractional_windows_for(batch.shape[2:], kernel_size, output_size, samples[n, c])
+        plane_values, plane_indices = _kernels.max_reduce_gather(batch[n : n + 1, c : c + 1], windows)
+        values[n, c], indices[n, c] = plane_values[0, 0], plane_indices[0, 0]
+    return values, indices
+
+
+@pytest.mark.parametrize("spatial, kernel_size, output_size", FRACTIONAL_CASES)
+def test_fractional_fast_path_equals_gather(spatial, kernel_size, output_size):
+    rng = np.random.default_rng(sum(spatial) + 3 * sum(kernel_size))
+    for case in range(6):
+        dtype = (np.float32, np.float64)[case % 2]
+        lead = ((1, 1), (2, 3), (3, 1))[case % 3]
+        values = [0.0, -0.0] if case == 5 else None
+        batch = make_input(rng, lead + spatial, dtype, values=values)
+        samples = rng.random(lead + (len(spatial),)).astype(dtype)
+        samples.flat[:2] = (0.0, np.nextafter(dtype(1), dtype(0)))  # the ends of [0, 1)
+        starts = _args.fractional_plane_starts(spatial, kernel_size, output_size, samples)
+        fast_values, fast_indices = _fractional.max_fractional(batch, kernel_size, starts)
+        expected_values, expected_indices = _fractional_by_gather(batch, kernel_size, output_size, samples)
+        _same_bits(fast_values, expected_values)
+        _same_bits(fast_indices, expected_indices)
+
+
+def test_fractional_fast_path_on_two_threads():
+    rng = np.random.default_rng(13)
+    batch = make_input(rng, (2, 3, 120, 130), np.float32)
+    samples = rng.random((2, 3, 2)).astype(np.float32)
+    starts = _args.fractional_plane_starts((120, 130), (3, 2), (50, 70), samples)
+    assert batch.size >= _kernels.PARALLEL_MIN_OUTPUTS
+    fast_values, fast_indices = _fractional.max_fractional(batch, (3, 2), starts)
+    expected_values, expected_indices = _fractional_by_gather(batch, (3, 2), (50, 70), samples)
+    _same_bits(fast_values, expected_values)
+    _same_bits(fast_indices, expected_indices)
+
+
+def test_fractional_starts_of_many_samples_equal_one_by_one():
+    samples = np.random.default_rng(14).random((3, 4)).astype(np.float32)
+    together = fractional_starts(samples, 37, 9, 3)
+    for cell in np.ndindex(*samples.shape):
+        assert together[cell].tolist() == fractional_starts(samples[cell], 37, 9, 3).tolist()
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int16, np.uint8])
+def test_last_axis_in_chunks_equal_gather(stride, dtype):
+    """Long rows: several chunks and a short last one, windows that reach into the padding at
+    both ends, pairs of cells split by the narrowing cast (and float64, which does not pair)."""
+    rng = np.random.default_rng(15 + stride)
+    length = 3 * _kernels.LAST_AXIS_CHUNK // 6 + 7
+    batch = make_input(rng, (2, 3, length), dtype, extremes=True)
+    cases = ((2, 0, 1, False), (3, 1, 1, True), (4, 2, 2, False), (5, 2, 3, True), (4, 0, 1, True), (6, 2, 1, False))
+    for kernel, padding, dilation, ceil in cases:  # the last two: taps in pairs (stride 2)
+        windows = sliding_windows((length,), (kernel,), (stride,), (padding,), (dilation,), ceil)
+        check_case(batch, windows, exact_sums=_sums_are_exact(batch))
+    # a last axis with a stride of its own: the general path
+    check_case(
+        batch[..., ::2],
+        sliding_windows((batch[..., ::2].shape[-1],), (3,), (stride,), (1,), (1,), False),
+        exact_sums=_sums_are_exact(batch),
+    )
+
+
+@pytest.mark.parametrize("exponent", [3, 4, 1.5, 1 / 3])
+def test_power_on_two_threads_equals_one(exponent):
+    base = np.tile(_power_bases(np.float32), (3, 9))  # (3, 9 * 8000): split in two along axis 0
+    assert base.size >= _kernels.PARALLEL_MIN_OUTPUTS
+    with np.errstate(all="ignore"):
+        _same_bits(_kernels.power(base, exponent), _kernels._power(base, exponent, np.empty_like(base)))
+
+
+# --- scatter (max_unpool) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [100, _kernels.SCATTER_PLANE_LOOP + 3])
+def test_unpool_scatter_matches_torch(count):
+    """Small planes (one flat scatter) and big ones (plane by plane), on two threads, with
+    indices that repeat (overlapping windows: the last value sent to a cell wins, as in torch)."""
+    from tests.core.helpers import assert_matches_torch  # noqa: PLC0415
+
+    rng = np.random.default_rng(count)
+    length = 2 * count + 1
+    x = make_input(rng, (4, 3, length), np.float32, specials=False)
+    values, indices = _kernels.max_with_indices_strided(x, sliding_windows((length,), (3,), (1,), (1,), (1,), False))
+    assert values.size >= _kernels.PARALLEL_MIN_OUTPUTS or count < 1000
+    assert (np.diff(indices, axis=-1) == 0).any()  # repeats
+    assert_matches_torch("max_unpool1d", values, indices, 3, 1, 1)
+
+
+def test_unpool_reports_a_bad_index_found_by_either_thread():
+    values = np.ones((4, 2, _kernels.SCATTER_PLANE_LOOP), np.float32)
+    indices = np.zeros(values.shape, np.int64)
+    indices[3, 1, 7] = 2 * values.shape[-1] + 5  # in the second half of the planes
+    with pytest.raises(ValueError, match="found an invalid max index 8197"):
+        pc.max_unpool1d(values, indices, 2)
+    indices[3, 1, 7] = -1
+    with pytest.raises(ValueError, match="found an invalid max index -1"):
+        pc.max_unpool1d(values, indices, 2)

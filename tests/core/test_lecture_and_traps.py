@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from pooling_core import functional as pc
+from pooling_core import reference
 from tests.core.helpers import assert_both_reject, assert_matches_torch, run_torch
 
 INF = float("inf")
@@ -125,6 +126,20 @@ def test_functional_argument_order_has_ceil_mode_before_return_indices():
     hand("max_pool2d", x, 2, 2, 0, 1, True, False, expected=[[[5, 6], [8, 9]]])
     # ceil_mode=False, return_indices=True: one window, and a (values, indices) pair
     hand("max_pool2d", x, 2, 2, 0, 1, False, True, expected=[[[5]]], expected_indices=[[[4]]])
+
+
+def test_the_generated_code_warns_of_the_argument_order_where_the_forms_differ():
+    """The module form of max pooling swaps ceil_mode and return_indices: the code says so in a
+    comment right where the module is built; average pooling's forms agree, so no comment."""
+    from pooling_core import PoolCall
+
+    max_code = PoolCall("max_pool2d", {"kernel_size": 2}).script().splitlines()
+    comments = [line for line in max_code if line.startswith("# ")]
+    assert "Argument order trap" in " ".join(comments)
+    assert max(len(line) for line in comments) <= 78
+    assert max_code.index(comments[-1]) + 1 == max_code.index("pool = nn.MaxPool2d(kernel_size=2)")
+    avg_code = PoolCall("avg_pool2d", {"kernel_size": 2}).script()
+    assert "trap" not in avg_code
 
 
 def test_avg_pool1d_has_no_divisor_override_and_lp_has_no_padding():
@@ -462,3 +477,34 @@ def test_unpool_invalid_index():
         pc.max_unpool1d(values, np.array([[0, 4]]), 2)
     with pytest.raises(ValueError, match="invalid max index -1"):
         pc.max_unpool1d(values, np.array([[-1, 2]]), 2)
+
+
+def test_averages_of_many_cells_are_compared_within_their_terms_ulp():
+    """torch's own float32 mean of 112 equal cells is 15 ulp off the exact mean (its sum is
+    sequential); ours is exact. The oracle allows an average of K cells K ulp (helpers._scale)."""
+    x = np.full((1, 4, 7, 7), np.float32(7542219.5))
+    ours = pc.adaptive_avg_pool3d(x, (1, 1, 2))
+    assert (ours == np.float32(7542219.5)).all()
+    theirs = run_torch("adaptive_avg_pool3d", x, (1, 1, 2))[0]
+    assert abs(float(theirs.ravel()[0]) - 7542219.5) > reference.ULPS * np.finfo(np.float32).eps * 7542219.5
+    assert_matches_torch("adaptive_avg_pool3d", x, (1, 1, 2))
+
+
+def test_a_sum_that_overflows_follows_torchs_order():
+    """Twelve cells of 3.4e37 and one -inf: added in torch's row-major order the sum overflows
+    to +inf before it meets -inf (NaN); added axis by axis it meets -inf first. The fast paths
+    add such windows again, in torch's order."""
+    x = np.full((1, 2, 2, 4), np.float32(3.4028235e37))
+    x[0, 1, 1, 1] = -np.inf
+    assert np.isnan(pc.avg_pool3d(x, (2, 2, 3))).all()
+    assert_matches_torch("avg_pool3d", x, (2, 2, 3))
+    assert_matches_torch("lp_pool3d", x, 1, (2, 2, 3))
+    assert_matches_torch("adaptive_avg_pool3d", x, (1, 1, 2))
+
+
+def test_an_overflow_next_to_a_nan_elsewhere_still_follows_torchs_order():
+    """A NaN in one window must not hide another window's order-dependent overflow."""
+    x = np.full((1, 2, 2, 8), np.float32(3.4028235e37))
+    x[0, 1, 1, 1] = -np.inf
+    x[0, 0, 0, 5] = np.nan  # in the second window (cells 4..6) only
+    assert_matches_torch("avg_pool3d", x, (2, 2, 3), (2, 2, 4))

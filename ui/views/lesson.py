@@ -20,7 +20,7 @@ import streamlit as st
 
 from pooling_core import PoolCall
 from pooling_core.animation import fmt
-from pooling_core.codegen import argument_order_note, tensor_code
+from pooling_core.codegen import tensor_code
 from ui import advice, questions
 from ui import scene as scenes
 from ui.figures.plain import PlainFigure
@@ -274,10 +274,7 @@ def torch_badge(call: PoolCall, batch: np.ndarray, *, gradient: np.ndarray | Non
 
 def code_panel(call: PoolCall, batch: np.ndarray) -> None:
     """The torch code for the current state, in both forms."""
-    st.code(call.script(tensor_code(batch)), language="python", wrap_lines=True)
-    note = argument_order_note(call.function)
-    if note:
-        st.caption(note)
+    st.code(call.script(tensor_code(batch)), language="python", wrap_lines=True)  # with the argument-order trap
 
 
 def _questions(page: Page, call: PoolCall, plane: np.ndarray):
