@@ -29,7 +29,7 @@ from pooling_core.animation import CELL_INPUT, CELL_OVERHANG, CELL_PADDING, fmt
 from ui.export import draw as kit_draw
 from ui.export.draw import Box, Kit, Run, ValueScale, inset, outline, union
 from ui.figures.window import DASH, edges
-from ui.scene import UNREAD_PADDING, Overlay, Scene, ghost_text, step_text
+from ui.scene import UNREAD_PADDING, Overlay, Scene, Variant, ghost_text, step_text
 
 GHOST_FILLS = {UNREAD_PADDING: "unread_padding_fill", CELL_PADDING: "padding_fill", CELL_OVERHANG: "overhang_fill"}
 TAP_COLOURS = {CELL_INPUT: "window", CELL_PADDING: "padding", CELL_OVERHANG: "overhang"}
@@ -326,34 +326,64 @@ class Panel(Cells):
         return union([*boxes, output])
 
 
+DROPPED_NOTE = "  Dash-dot: a window ceil_mode=True would add, which torch drops (it would start in the right padding)."
+
+
+def step_lines(kit: Kit, step: int, count: int, arithmetic: str, description: str, dropped: bool = False):
+    """A step's text as :func:`ui.export.draw.draw_text_block` draws it: "Step s of n." and the
+    arithmetic, then the sentence (and, when the call has windows torch drops, what dash-dot means)."""
+    usable, text = kit.width - 2 * kit.margin, kit.colour("text")
+    first = kit_draw.wrap([Run(f"Step {step + 1} of {count}.  ", kit.bold_font, text),
+                           Run(arithmetic, kit.code_font, text)], usable)  # fmt: skip
+    notes = [Run(description, kit.body_font, text)]
+    if dropped:
+        notes.append(Run(DROPPED_NOTE, kit.body_font, kit.colour("muted")))
+    return first, kit_draw.wrap(notes, usable)
+
+
+def changed_cells(before: np.ndarray, after: np.ndarray) -> list[tuple[int, ...]]:
+    """The cells whose value (or its sign, or NaN) differs between two arrays of one shape."""
+    same = ((before == after) & (np.signbit(before) == np.signbit(after))) | (np.isnan(before) & np.isnan(after))
+    return [tuple(int(i) for i in index) for index in np.argwhere(~same)]
+
+
 class ScenePicture:
     """A scene's frames: the title, the panel at one step, and the step's text under it.
 
     Every frame has the same size (the text area fits the longest step), so frame ``s`` of the
-    GIF is the PNG of step ``s``.
+    GIF is the PNG of step ``s``. Given a :class:`ui.scene.Variant`, the steps are its base's and
+    each frame shows the variant's values at that step, every output, its panels' names, its
+    title and its sentences.
     """
 
-    def __init__(self, scene: Scene, kit: Kit, show_outputs: bool = True):
-        if scene.outputs is None or not scene.overlays:
+    def __init__(self, scene: Scene | Variant, kit: Kit, show_outputs: bool = True):
+        variant = scene if isinstance(scene, Variant) else None
+        steps = variant.base if variant is not None else scene
+        if steps.outputs is None or not steps.overlays:
             raise ValueError("this call gives no output on this input: there is no step to draw")
-        self.scene, self.kit, self.show_outputs = scene, kit, show_outputs
+        self.scene, self.variant, self.kit = steps, variant, kit
+        self.show_outputs = show_outputs or variant is not None  # a Variant's page gives every answer
+        shown = steps if variant is None else variant.at(0)  # the cells drawn (the same at every step)
+        # A Variant's input values at every step, and every value they take (the value font fits them all).
+        self.inputs = None if variant is None else [variant.at(step).inputs for step in range(steps.step_count)]
+        texts = () if variant is None else tuple(sorted({fmt(v) for values in self.inputs for v in np.unique(values)}))
+        labels = None if variant is None else variant.labels
         margin, usable = kit.margin, kit.width - 2 * kit.margin
-        self.title = kit_draw.title_lines(kit, scene.title, usable)
+        self.title = kit_draw.title_lines(kit, steps.title if variant is None else variant.title, usable)
         top = margin + kit_draw.title_height(kit, self.title) + kit.px(12)
-        across, down = Panel.units(scene)
-        if scene.one_d:
+        across, down = Panel.units(shown)
+        if shown.one_d:
             cell = min(usable / across, kit.px(120))
         else:
             gap = kit.px(56)
             cell = min((usable - gap) / across, kit.px(110), kit.px(760) / down)
             cell = min(cell, (usable - max(gap, cell)) / across)  # the gap grows to a cell in wide cells
         cell = max(int(cell), 4)
-        probe = Panel(scene, kit, 0, top, cell)
-        self.panel = Panel(scene, kit, (kit.width - probe.size[0]) // 2, top, cell)
+        probe = Panel(shown, kit, 0, top, cell, labels, texts=texts)
+        self.panel = Panel(shown, kit, (kit.width - probe.size[0]) // 2, top, cell, labels, texts=texts)
         self.text_top = top + self.panel.size[1] + kit.px(28)
-        self.texts = [self._text(step) for step in range(scene.step_count)]
-        height = max(sum(len(part) for part in text) for text in self.texts) * kit_draw.line_height(kit)
-        height += kit.px(10)  # between the step line and the sentence
+        self.texts = [self._text(step) for step in range(steps.step_count)]
+        height = kit_draw.text_block_height(kit, self.texts)
         self.text_box: Box = (margin, self.text_top, kit.width - margin - 1, self.text_top + height)
         self.height = self.text_box[3] + margin
 
@@ -362,36 +392,33 @@ class ScenePicture:
         return self.scene.step_count
 
     def _text(self, step: int) -> tuple[list, list]:
-        kit = self.kit
-        arithmetic, description = step_text(self.scene.overlays[step], self.show_outputs)
-        usable = kit.width - 2 * kit.margin
-        text = kit.colour("text")
-        first = kit_draw.wrap([Run(f"Step {step + 1} of {self.count}.  ", kit.bold_font, text),
-                               Run(arithmetic, kit.code_font, text)], usable)  # fmt: skip
-        notes = [Run(description, kit.body_font, text)]
-        if self.scene.dropped:
-            notes.append(Run("  Dash-dot: a window ceil_mode=True would add, which torch drops (it would start in the "
-                             "right padding).", kit.body_font, kit.colour("muted")))  # fmt: skip
-        return first, kit_draw.wrap(notes, usable)
+        if self.variant is not None:
+            arithmetic, description = self.variant.sentence(step)
+        else:
+            arithmetic, description = step_text(self.scene.overlays[step], self.show_outputs)
+        return step_lines(self.kit, step, self.count, arithmetic, description, bool(self.scene.dropped))
 
     @cached_property
     def _still(self) -> Image.Image:
         image = kit_draw.new_image(self.kit, self.height)
         kit_draw.draw_title(ImageDraw.Draw(image), self.title, self.kit.margin, self.kit.margin, self.kit)
         self.panel.draw_still(image)
+        if self.variant is not None:  # every output from the first step
+            for overlay in self.scene.overlays:
+                self.panel.draw_output(image, overlay.output)
         return image
 
     def _draw_text(self, image: Image.Image, step: int) -> None:
-        first, rest = self.texts[step]
-        draw = ImageDraw.Draw(image)
-        used = kit_draw.draw_lines(draw, first, self.kit.margin, self.text_top, self.kit)
-        kit_draw.draw_lines(draw, rest, self.kit.margin, self.text_top + used + self.kit.px(10), self.kit)
+        kit_draw.draw_text_block(image, self.texts[step], self.text_top, self.kit)
 
     def frame(self, step: int) -> Image.Image:
         """The picture at ``step`` (moved inside the steps): a new RGB image."""
         step = self.scene.clamp(step)
         image = self._still.copy()
-        if self.show_outputs:
+        if self.inputs is not None:
+            for index in changed_cells(self.inputs[0], self.inputs[step]):
+                self.panel.draw_input(image, index, float(self.inputs[step][index]))
+        elif self.show_outputs:
             for overlay in self.scene.overlays[: step + 1]:
                 self.panel.draw_output(image, overlay.output)
         self.panel.draw_marks(image, self.scene.overlays[step], self.show_outputs)
@@ -405,7 +432,11 @@ class ScenePicture:
         previous: Box | None = None
         for step, overlay in enumerate(self.scene.overlays):
             changed = [self.text_box]
-            if self.show_outputs:
+            if self.inputs is not None:
+                before, now = self.inputs[max(step - 1, 0)], self.inputs[step]
+                changed += [self.panel.draw_input(revealed, index, float(now[index]))
+                            for index in changed_cells(before, now)]  # fmt: skip
+            elif self.show_outputs:
                 changed.append(self.panel.draw_output(revealed, overlay.output))
             image = revealed.copy()
             marks = self.panel.draw_marks(image, overlay, self.show_outputs)
