@@ -1,13 +1,10 @@
 """The backward pass: where each output's gradient goes, checked against torch's autograd."""
 
-import dataclasses
-
 import numpy as np
 import streamlit as st
 
 from pooling_core.codegen import tensor_code
-from ui import backward, state
-from ui import scene as scenes
+from ui import backward, calls
 from ui.figures.window import window_figure
 from ui.views import controls, inputs, lesson, quiz
 from ui.views.page import start
@@ -23,10 +20,8 @@ page.intro(
 notice_area = st.container()
 dims = controls.choice(page, "dims", widget=st.radio, horizontal=True, help="A sequence, or a grid.")
 plane = inputs.sequence_input(page) if dims == "1-D" else inputs.grid_input(page)
-suffix = "1d" if dims == "1-D" else "2d"
-functions = tuple(name for name in state.field("backward", "function").options if name.endswith(suffix))
 with page.controls():
-    chosen = controls.pooling_controls_2d(page, functions)
+    chosen = controls.pooling_controls_2d(page, calls.backward_functions(dims))
     kind = controls.choice(page, "upstream", widget=st.radio, label="upstream gradient g",
                            help="What arrives from the layers above: ones (the gradient of y.sum()), one output's "
                            "gradient alone, random integers, or numbers you type.")  # fmt: skip
@@ -38,9 +33,7 @@ batch = plane[None].astype(np.float32)
 try:
     if chosen.call is None:
         raise ValueError(" ".join(chosen.problems))
-    forward = (
-        chosen.call.with_arguments(return_indices=False) if "return_indices" in chosen.call.arguments else chosen.call
-    )
+    forward = backward.forward_call(chosen.call)
     output = forward.run(batch)[0]
     with page.controls(row="upstream"):  # the upstream gradient's details, under its choice
         if kind == "one-hot":
@@ -49,42 +42,28 @@ try:
             controls.number(page, "gradient_seed", 0, 9999, label="seed of g")
         elif kind == "typed":
             controls.text(page, "gradient", "g, one number per output cell (rows separated by ;)")
-    g = backward.upstream(kind, output.shape, cell=page.value("cell"), seed=page.value("gradient_seed"),
-                          typed=page.value("gradient"))  # fmt: skip
+    given = backward.Upstream.of({name: page.value(name) for name in backward.UPSTREAM_FIELDS}, output.shape)
+    g = given.gradient(output.shape)
     flow = backward.build(forward, plane, g)
 except (ValueError, TypeError) as error:
     lesson.invalid_call(page, chosen.call, plane, str(error), batch.shape)
     page.stop()
 
 scene = lesson.scene_of(forward, batch[0])
-upstream_words = kind if kind != "one-hot" else f"one-hot at output {page.value('cell')}"
-asked = backward.questions_backward(flow, upstream_words) if page.predicting else None
+asked = backward.questions_backward(flow, given.words) if page.predicting else None
 hide = quiz.hidden(page, asked)  # predict mode: x.grad waits for Reveal
+told = backward.variant(scene, flow, given, predicting=hide)  # what each step shows, on the page and in its downloads
 if not hide:
     lesson.numbers("x.grad = ∂L/∂x", flow.gradient)
 
 
 def figure(step: int):
-    """The window of output ``step`` over x.grad so far (over x itself while predicting), beside
-    the upstream gradient g."""
-    cells = flow.plane if hide else flow.so_far(step)
-    shown = dataclasses.replace(
-        scene, inputs=cells[None, :] if scene.one_d else cells,
-        outputs=g[None, :] if scene.one_d else g,
-        value_range=scenes.value_range(flow.plane if hide else flow.gradient, g),
-    )  # fmt: skip
-    titles = ("x: where will each gradient land?" if hide else "x.grad so far (where each gradient lands)",
-              "g = ∂L/∂y (arrives from above)")  # fmt: skip
-    return window_figure(shown, step, page.palette, width_px=page.figure_width, every_output=True, titles=titles)
+    """The window of output ``step`` over x.grad so far (over x while predicting), beside g."""
+    return window_figure(told.at(step), step, page.palette, width_px=page.figure_width, every_output=True,
+                         titles=told.labels)  # fmt: skip
 
 
-def sentence(step: int) -> tuple[str, str]:
-    if not hide:
-        return backward.sentence(flow, step)
-    return backward.question_sentence(flow, step)
-
-
-lesson.step_panel(page, scene, view=lesson.StepView(figure=figure, sentence=sentence))
+lesson.step_panel(page, scene, view=lesson.StepView(figure=figure, sentence=told.sentence, export=told))
 if asked is not None:
     quiz.panel(page, asked)
 left, right = st.columns(2)

@@ -19,16 +19,22 @@ steps add up to the whole by construction, and nothing recomputes a window.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from pooling_core import PoolCall, grad
 from pooling_core.animation import fmt
-from ui import questions
+from ui import calls, questions, state
+from ui import scene as scenes
 
 UPSTREAMS = ("ones", "one-hot", "random integers", "typed")
+UPSTREAM_FIELDS = ("upstream", "cell", "gradient_seed", "gradient")  # the page's fields that choose g
+LABELS = ("x.grad so far (where each gradient lands)", "g = ∂L/∂y (arrives from above)")
+PREDICTING_LABELS = ("x: where will each gradient land?", LABELS[1])
 
 
 def upstream(kind: str, shape: tuple[int, ...], *, cell: int = 0, seed: int = 0, typed: str = "") -> np.ndarray:
@@ -72,12 +78,57 @@ def upstream(kind: str, shape: tuple[int, ...], *, cell: int = 0, seed: int = 0,
     raise ValueError(f"upstream must be one of {', '.join(UPSTREAMS)}, but got {kind!r}")
 
 
+@dataclass(frozen=True)
+class Upstream:
+    """Which upstream gradient the page sends back (see :func:`upstream`), and how it is named.
+
+    >>> Upstream("one-hot", cell=3).words, Upstream("random integers", seed=7).file_word
+    ('one-hot at output 3', 'random7')
+    """
+
+    kind: str
+    cell: int = 0
+    seed: int = 0
+    typed: str = ""
+
+    @classmethod
+    def of(cls, values: dict, shape: tuple[int, ...]) -> Upstream:
+        """The page's fields (``upstream``, ``cell``, ``gradient_seed``, ``gradient``) for an output
+        of ``shape``; a one-hot cell past the output's last is cell 0, as the page's box puts it.
+
+        >>> Upstream.of({"upstream": "one-hot", "cell": 9}, (2, 2))
+        Upstream(kind='one-hot', cell=0, seed=0, typed='')
+        """
+        values = calls.with_defaults("backward", values)
+        cell = int(values["cell"])
+        cell = cell if 0 <= cell < int(np.prod(shape)) else state.field("backward", "cell").default
+        return cls(values["upstream"], cell, int(values["gradient_seed"]), values["gradient"])
+
+    def gradient(self, shape: tuple[int, ...]) -> np.ndarray:
+        return upstream(self.kind, shape, cell=self.cell, seed=self.seed, typed=self.typed)
+
+    @property
+    def words(self) -> str:
+        return {"one-hot": f"one-hot at output {self.cell}", "random integers": f"random integers (seed {self.seed})",
+                "typed": "typed"}.get(self.kind, self.kind)  # fmt: skip
+
+    @property
+    def file_word(self) -> str:
+        return {"one-hot": f"onehot{self.cell}", "random integers": f"random{self.seed}"}.get(self.kind, self.kind)
+
+
 def _is_number(token: str) -> bool:
     try:
         float(token.replace("−", "-"))
     except ValueError:
         return False
     return True
+
+
+def forward_call(call: PoolCall) -> PoolCall:
+    """The call the page steps through and sends the gradient back through: without
+    ``return_indices`` (its backward is y's alone, the indices get none)."""
+    return call.with_arguments(return_indices=False) if "return_indices" in call.arguments else call
 
 
 def gradient_function(call: PoolCall):
@@ -223,6 +274,38 @@ def _text(values: np.ndarray) -> str:
     """``1 1 1`` or ``1 2; 3 4``: values as a student would type them."""
     rows = values[None] if values.ndim == 1 else values
     return "; ".join(" ".join(fmt(v) for v in row) for row in rows)
+
+
+def variant(scene: scenes.Scene, flow: Flow, given: Upstream, *, predicting: bool = False) -> scenes.Variant:
+    """The page's picture per step: x.grad so far (after outputs ``0 … step`` sent their
+    gradient back) under the window of output ``step``, beside g; on one colour scale for both.
+    ``predicting`` (predict mode, before Reveal): x itself under the window, the step line asking
+    where g goes (:func:`question_sentence`).
+
+    >>> import numpy as np
+    >>> from pooling_core import PoolCall
+    >>> call, x = PoolCall("max_pool1d", {"kernel_size": 2}), np.array([1, 4, -1, 0], dtype=np.float32)
+    >>> told = variant(scenes.build(call, x), build(call, x, np.ones(2, np.float32)), Upstream("ones"))
+    >>> told.at(0).inputs.tolist(), told.at(1).inputs.tolist()
+    ([[0.0, 1.0, 0.0, 0.0]], [[0.0, 1.0, 0.0, 1.0]])
+    >>> told.title
+    'x.grad after y.backward(g): y = max_pool1d(x, kernel_size=2), g = ones'
+    """
+    one_d = scene.one_d
+    outputs = flow.upstream[None, :] if one_d else flow.upstream
+    value_range = scenes.value_range(flow.plane if predicting else flow.gradient, flow.upstream)
+
+    def at(step: int) -> scenes.Scene:
+        cells = flow.plane if predicting else flow.so_far(step)
+        return dataclasses.replace(scene, inputs=cells[None, :] if one_d else cells, outputs=outputs,
+                                   value_range=value_range)  # fmt: skip
+
+    return scenes.Variant(
+        base=scene, at=at, sentence=partial(question_sentence if predicting else sentence, flow),
+        labels=PREDICTING_LABELS if predicting else LABELS,
+        title=f"x.grad after y.backward(g): y = {scene.title}, g = {given.words}",
+        file_call=flow.call, file_extra=("backward", given.file_word),
+    )  # fmt: skip
 
 
 def torch_code(flow: Flow, input_code: str, *, hide_result: bool = False) -> str:

@@ -243,6 +243,62 @@ def input_fractional(values: dict) -> np.ndarray:
     return data.parse_grid(with_defaults("fractional", values)["grid"])
 
 
+# --- the Backward and Unpooling pages -------------------------------------------------------------
+
+
+def input_plane(page: str, values: dict) -> np.ndarray:
+    """The Backward or Unpooling page's input by its ``dims``: the sequence ``x`` (1-D) or the
+    ``grid`` (2-D); raises ``ValueError`` with the reason, as the page says it.
+
+    >>> input_plane("unpool", {"dims": "2-D", "grid": "1 2; 3 4"}).shape
+    (2, 2)
+    """
+    values = with_defaults(page, values)
+    return data.parse_sequence(values["x"]) if values["dims"] == "1-D" else data.parse_grid(values["grid"])
+
+
+def backward_functions(dims: str) -> tuple[str, ...]:
+    """The functions the Backward page offers for ``dims`` ("1-D" or "2-D").
+
+    >>> backward_functions("2-D")[:2]
+    ('max_pool2d', 'avg_pool2d')
+    """
+    suffix = "1d" if dims == "1-D" else "2d"
+    return tuple(name for name in state.field("backward", "function").options if name.endswith(suffix))
+
+
+def call_backward(values: dict) -> Chosen:
+    """The Backward page's call: a function of its ``dims`` (another one, say a link's 1-D function
+    with ``dims=2-D``, gives way to the first of them, as the page's radio does) with typed sizes.
+
+    >>> call_backward({"dims": "2-D", "function": "avg_pool1d"}).call.function
+    'max_pool2d'
+    """
+    values = with_defaults("backward", values)
+    functions = backward_functions(values["dims"])
+    function = values["function"] if values["function"] in functions else functions[0]
+    return call_2d({**values, "function": function}, "backward")
+
+
+UNPOOL_SIZES = ("kernel_size", "stride", "padding")
+
+
+def unpool_arguments(values: dict) -> tuple[dict, tuple[int, ...] | None, list[str]]:
+    """The Unpooling page's typed sizes: the pooling's arguments, ``max_unpool``'s ``output_size``
+    (None, or a tuple: a typed ``5`` is ``(5,)``) and why a typed text is not a size.
+
+    >>> unpool_arguments({"kernel_size": "2", "output_size": "5"})
+    ({'kernel_size': 2, 'stride': None, 'padding': 0}, (5,), [])
+    """
+    values = with_defaults("unpool", values)
+    arguments, problems = {}, []
+    for name in (*UNPOOL_SIZES, "output_size"):
+        arguments[name], problem = size("unpool", name, values[name])
+        problems += [problem] if problem else []
+    output_size = arguments.pop("output_size")
+    return arguments, (output_size,) if isinstance(output_size, int) else output_size, problems
+
+
 # --- the 3-D page --------------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,6 +91,36 @@ class Scene:
         for overlay in self.overlays[: step + 1]:
             shown[overlay.output] = True
         return shown
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A page's own picture per step, on a scene's cells: the steps are ``base``'s (its windows,
+    picked cells and output cells, from the geometry), the values in the cells and the words are
+    the page's. The Backward page shows x.grad so far under each window, beside g
+    (:func:`ui.backward.variant`); the Unpooling page the maxima put back, beside y
+    (:func:`ui.unpool.variant`). Both renderers draw ``at(step)``: Plotly on screen
+    (:func:`ui.figures.window.window_figure`, ``every_output=True``), pillow in the downloads (:mod:`ui.export`).
+
+    Every output is shown from the first step: g and y are given, not asked. In predict mode the
+    pages ask about what is drawn in the input's place (x.grad, z), so a predicting Variant draws
+    x there instead (``variant(..., predicting=True)``), and the step lines ask.
+    """
+
+    base: Scene  # the steps
+    at: Callable[[int], Scene]  # what step s shows: base's steps with other values (the same cells every step)
+    sentence: Callable[[int], tuple[str, str]]  # step s in words: (arithmetic, sentence)
+    title: str  # what the whole picture is of (the exports' title line)
+    labels: tuple[str, str]  # the input and output panels' names
+    file_call: PoolCall  # the files are named after this call ...
+    file_extra: tuple[str, ...] = ()  # ... and these words (ui.export.names)
+
+    @property
+    def step_count(self) -> int:
+        return self.base.step_count
+
+    def clamp(self, step: int) -> int:
+        return self.base.clamp(step)
 
 
 def _title(call: PoolCall) -> str:
@@ -239,5 +270,5 @@ def step_text(overlay: Overlay, show_outputs: bool = True) -> tuple[str, str]:
     return shown, overlay.description.replace(overlay.arithmetic, shown).split(" The maximum is at")[0]
 
 
-__all__ = ["Scene", "Overlay", "build", "input_only", "value_range", "text_size", "tick_step", "ghost_text",
+__all__ = ["Scene", "Overlay", "Variant", "build", "input_only", "value_range", "text_size", "tick_step", "ghost_text",
            "step_text", "UNREAD_PADDING", "CELL_INPUT", "CELL_PADDING", "CELL_OVERHANG", "fmt"]  # fmt: skip

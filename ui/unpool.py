@@ -15,7 +15,9 @@ gives ``(2 − 1)·2 + 2 = 4`` by default — not 5, unless ``output_size=5`` sa
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -23,6 +25,7 @@ from pooling_core import PoolCall
 from pooling_core.animation import fmt
 from pooling_core.geometry import unpool_size
 from ui import questions
+from ui import scene as scenes
 
 
 @dataclass(frozen=True)
@@ -151,4 +154,40 @@ def questions_unpool(back: Unpooled) -> tuple[questions.Question, ...]:
             explanation="each value of y goes back to the cell its index names (counted through the flattened "
                         "plane of z), and every other cell is 0: what pooling threw away does not come back.",
         ),
+    )  # fmt: skip
+
+
+def variant(scene: scenes.Scene, back: Unpooled, *, predicting: bool = False) -> scenes.Variant:
+    """The page's picture per step: the window whose maximum goes back, over the unpooled plane
+    (the maxima at their indices, 0 elsewhere), beside y; ``scene`` is the pooling's.
+    ``predicting`` (predict mode, before Reveal): the pooling itself, x under its window beside
+    y, the step line asking where the value goes (:func:`question_sentence`).
+
+    The unpooled plane is drawn where x was (it may be longer than x: ``output_size`` can ask
+    for up to stride − 1 more cells, drawn too).
+
+    >>> x = np.array([1, 4, -1, 3], dtype=np.float32)
+    >>> back = build(x, {"kernel_size": 2}, (5,))
+    >>> told = variant(scenes.build(back.pool.with_arguments(return_indices=False), back.plane), back)
+    >>> told.at(0).inputs.tolist(), told.at(0).columns, told.title
+    ([[0.0, 4.0, 0.0, 3.0, 0.0]], (0, 4), 'y, indices = max_pool1d(x, kernel_size=2, return_indices=True); \
+z = max_unpool1d(y, indices, kernel_size=2, output_size=(5,))')
+    """
+    one_d = back.ndim == 1
+    grid = back.unpooled[None, :] if one_d else back.unpooled
+    rows = (0, 0) if one_d else (min(scene.rows[0], 0), max(scene.rows[1], grid.shape[0] - 1))
+    columns = (min(scene.columns[0], 0), max(scene.columns[1], grid.shape[1] - 1))
+    shown = dataclasses.replace(scene, inputs=grid, value_range=scenes.value_range(back.plane, back.unpooled),
+                                ghosts={}, rows=rows, columns=columns)  # fmt: skip
+    pool_call = back.pool.with_arguments(return_indices=False)
+    named = unpool_call(back)
+    labels = (f"{back.unpool.function}(y, indices): the maxima back, 0 elsewhere", f"y = {pool_call.functional_code()}")
+    if predicting:
+        shown, labels = scene, ("x", labels[1])
+    return scenes.Variant(
+        base=scene, at=lambda step: shown, sentence=partial(question_sentence if predicting else sentence, back),
+        labels=labels,
+        title=f"y, indices = {back.pool.functional_code().removeprefix('F.')}; "
+              f"z = {named.functional_code('y, indices').removeprefix('F.')}",
+        file_call=named,
     )  # fmt: skip

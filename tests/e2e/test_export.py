@@ -27,6 +27,10 @@ ANIMATED = {
     "channels": "channels",
     "images": "images?kernel_size=3&stride=2&padding=1&step=5",
     "invariance": "invariance?shift=2",
+    "fractional": "fractional?step=5",
+    "backward": "backward?dims=2-D&function=avg_pool2d&kernel_size=3&stride=2&padding=1&step=4",
+    "unpool": "unpool?x=1,4,-1,3,2&output_size=5&step=1",
+    "pool_3d": "pool_3d?kernel_size=1,2,2&padding=0,1,1&step=5",
 }
 
 

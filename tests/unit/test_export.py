@@ -20,9 +20,10 @@ from PIL import Image
 
 from pooling_core import PoolCall
 from pooling_core.animation import CELL_INPUT, CELL_OVERHANG, CELL_PADDING
-from ui import data, export
+from ui import backward, calls, data, export, unpool
 from ui import invariance as inv
 from ui import scene as scenes
+from ui import volume as volumes
 from ui.export import draw, encode
 from ui.palette import DARK, LIGHT
 
@@ -70,6 +71,7 @@ SCENES = {
     "2d_ceil": lambda: scene_2d(np.arange(30).reshape(5, 6), kernel_size=3, stride=2, padding=1, ceil_mode=True),
     "2d_pair": lambda: scene_2d(data.preset_grid("random integers", 3), kernel_size=(2, 3), padding=1),
     "adaptive": lambda: scene_1d(function="adaptive_max_pool1d", output_size=4),
+    "fractional": lambda: scenes.build(calls.call_fractional({}).call, calls.input_fractional({})),  # windows overlap
 }
 
 
@@ -388,3 +390,226 @@ def test_the_exports_hide_answers_in_the_words_the_page_uses():
             page_text = (shown, lesson._hide_result(overlay.description, overlay.arithmetic))
             assert scenes.step_text(overlay, show_outputs=False) == page_text
             assert scenes.step_text(overlay) == (overlay.arithmetic, overlay.description)
+
+
+# --- the Backward, Unpooling and 3-D pages: their own values per step, a volume's slices ---------
+
+
+def backward_variant(plane, call: PoolCall, given) -> scenes.Variant:
+    plane = np.asarray(plane, dtype=np.float32)
+    flow = backward.build(call, plane, given.gradient(call.windows((1, *plane.shape)).output_shape))
+    return backward.variant(scenes.build(call, plane), flow, given)
+
+
+def unpool_variant(plane, arguments: dict, output_size=None) -> scenes.Variant:
+    back = unpool.build(np.asarray(plane, dtype=np.float32), arguments, output_size)
+    return unpool.variant(scenes.build(back.pool.with_arguments(return_indices=False), back.plane), back)
+
+
+VARIANTS = {
+    "backward_lecture": lambda: backward_variant(
+        LECTURE, PoolCall("max_pool1d", {"kernel_size": 2}), backward.Upstream("ones")
+    ),
+    "backward_overlap_avg": lambda: backward_variant(  # overlapping windows: a cell's x.grad grows twice
+        data.preset_grid("random integers", 0),
+        PoolCall("avg_pool2d", {"kernel_size": 3, "stride": 2, "padding": 1}),
+        backward.Upstream("random integers", seed=7),
+    ),
+    "backward_one_hot": lambda: backward_variant(
+        LECTURE, PoolCall("max_pool1d", {"kernel_size": 3, "stride": 1}), backward.Upstream("one-hot", cell=3)
+    ),
+    "unpool_1d_longer": lambda: unpool_variant([1, 4, -1, 3, 2], {"kernel_size": 2}, (5,)),  # z has a cell x lacks
+    "unpool_2d_padding": lambda: unpool_variant(
+        data.preset_grid("random integers", 0, side=5), {"kernel_size": 3, "stride": 2, "padding": 1}
+    ),
+}
+
+
+def variant_values(variant: scenes.Variant, step: int) -> np.ndarray:
+    """What the page shows in the input cells at ``step``: x.grad so far, or the unpooled plane."""
+    return variant.at(step).inputs
+
+
+@pytest.fixture(scope="module", params=sorted(VARIANTS))
+def variant_rendered(request):
+    variant = VARIANTS[request.param]()
+    return variant, export.picture(variant, LIGHT, WEB), gif_frames(export.render_gif(variant, LIGHT, WEB))
+
+
+def value_point(panel, box) -> tuple[int, int]:
+    """A pixel of a cell's fill that its text and the window's outline leave alone."""
+    return box[0] + panel.gap + panel.window_line + 2, box[1] + panel.gap + panel.window_line + 2
+
+
+def test_a_variant_has_one_frame_per_output_cell(variant_rendered):
+    variant, picture, frames = variant_rendered
+    assert len(frames) == variant.step_count == variant.base.outputs.size > 1
+    assert {frame.shape for frame in frames} == {(picture.height, WEB, 3)}
+
+
+def test_a_variants_window_is_on_its_taps_and_its_output_cell_in_every_frame(variant_rendered):
+    variant, picture, frames = variant_rendered
+    panel = picture.panel
+    colours = {CELL_INPUT: LIGHT.window, CELL_PADDING: LIGHT.padding, CELL_OVERHANG: LIGHT.overhang}
+    for frame, overlay in zip(frames, variant.base.overlays, strict=True):  # the windows from the geometry
+        for row, column, kind in overlay.window:
+            box = panel.input_cell(row, column)
+            assert pixel(frame, corner(box, panel.window_line)) == draw.rgb(colours[kind]), (overlay, row, column)
+        out = panel.output_cell(*overlay.output)
+        assert pixel(frame, (out[0] + 1, (out[1] + out[3]) // 2)) == draw.rgb(LIGHT.window)
+
+
+def test_a_variants_cells_show_the_pages_values_at_each_step(variant_rendered):
+    """Outside the window, each input cell has the colour of the page's value at that step (x.grad
+    so far, the unpooled plane), and every output (g, y) is drawn from the first frame."""
+    variant, picture, frames = variant_rendered
+    panel = picture.panel
+    for step, frame in enumerate(frames):
+        shown = variant.at(step)
+        covered = {(row, column) for row, column, _ in variant.base.overlays[step].window}
+        for (row, column), value in np.ndenumerate(variant_values(variant, step)):
+            if (row, column) not in covered:
+                box = panel.input_cell(row, column)
+                assert pixel(frame, value_point(panel, box)) == panel.scale.colour(float(value)), (step, row, column)
+        for (row, column), value in np.ndenumerate(shown.outputs):
+            if (row, column) != variant.base.overlays[step].output:
+                box = panel.output_cell(row, column)
+                assert pixel(frame, value_point(panel, box)) == panel.scale.colour(float(value)), (step, row, column)
+
+
+def test_a_variants_consecutive_frames_differ_where_the_window_moves(variant_rendered):
+    variant, picture, frames = variant_rendered
+    panel = picture.panel
+    overlays = variant.base.overlays
+    for before, after, overlay, last in zip(frames, frames[1:], overlays[1:], overlays, strict=False):
+        assert not np.array_equal(before, after)
+        arrived = {(r, c) for r, c, kind in overlay.window if kind == CELL_INPUT} - {(r, c) for r, c, _ in last.window}
+        for cell in arrived:
+            point = (panel.input_cell(*cell)[0] + panel.window_line // 2, sum(panel.input_cell(*cell)[1::2]) // 2)
+            assert pixel(after, point) == draw.rgb(LIGHT.window) != pixel(before, point), cell
+
+
+def test_a_variants_gif_frames_are_its_pngs_and_drawn_alone_or_in_turn_alike(variant_rendered):
+    variant, picture, frames = variant_rendered
+    palette = encode.FixedPalette(picture.exact_colours(), picture.samples())
+    for step, (image, _) in enumerate(picture.frames()):
+        assert np.array_equal(np.asarray(image), np.asarray(picture.frame(step))), step
+        assert np.array_equal(frames[step], np.asarray(palette.image(image).convert("RGB"))), step
+    png = Image.open(io.BytesIO(export.render_png(variant, 1, LIGHT, WEB)))
+    assert np.array_equal(np.asarray(png.convert("RGB")), np.asarray(picture.frame(1)))
+
+
+def test_the_backward_frames_grow_x_grad_as_the_gradient_flows_back():
+    variant = VARIANTS["backward_overlap_avg"]()
+    first, last = variant_values(variant, 0), variant_values(variant, variant.step_count - 1)
+    whole = backward.build(variant.base.call, variant.base.inputs, variant.at(0).outputs).gradient  # x.grad
+    assert np.allclose(last, whole) and not np.allclose(first, last)
+    first_line = "".join(run.text for line in export.picture(variant, LIGHT, WEB)._text(0)[0] for _, run in line)
+    assert variant.title.endswith("g = random integers (seed 7)") and first_line.startswith("Step 1 of 9.")
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_a_variant_gives_the_same_bytes_for_the_same_state(name):
+    gif, png = export.render_gif(VARIANTS[name](), DARK, WEB), export.render_png(VARIANTS[name](), 2, DARK, WEB)
+    assert gif == export.render_gif(VARIANTS[name](), DARK, WEB) and png == export.render_png(VARIANTS[name](), 2,
+                                                                                               DARK, WEB)  # fmt: skip
+
+
+def test_variant_file_names_carry_the_pages_state():
+    assert export.filename_of(VARIANTS["backward_one_hot"](), "png", 4) == "max_pool1d_k3_s1_backward_onehot3_step4.png"
+    assert export.filename_of(VARIANTS["backward_overlap_avg"](), "gif") == "avg_pool2d_k3_s2_p1_backward_random7.gif"
+    assert export.filename_of(VARIANTS["unpool_1d_longer"](), "gif") == "max_unpool1d_k2_out5.gif"
+
+
+VOLUMES = {
+    "max_k2": lambda: volumes.build(PoolCall("max_pool3d", {"kernel_size": 2}), calls.input_3d({})),
+    "max_padded_ceil": lambda: volumes.build(  # padding slices, windows over padding and past the volume
+        PoolCall("max_pool3d", {"kernel_size": (2, 2, 3), "stride": 2, "padding": (1, 0, 1), "ceil_mode": True}),
+        calls.input_3d({"D": 3, "H": 5, "W": 5, "seed": 4}),
+    ),
+    "avg_slices_apart": lambda: volumes.build(
+        PoolCall("avg_pool3d", {"kernel_size": (1, 2, 2), "stride": 1}),
+        calls.input_3d({"volume": "arange", "D": 2, "H": 3, "W": 4}),
+    ),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(VOLUMES))
+def volume_rendered(request):
+    scene = VOLUMES[request.param]()
+    return scene, export.picture(scene, LIGHT, WEB), gif_frames(export.render_gif(scene, LIGHT, WEB))
+
+
+def test_a_volume_has_one_frame_per_output_cell(volume_rendered):
+    scene, picture, frames = volume_rendered
+    assert len(frames) == scene.step_count == scene.outputs.size > 1
+    assert {frame.shape for frame in frames} == {(picture.height, WEB, 3)}
+
+
+def test_a_volumes_window_is_on_every_tap_across_the_slices(volume_rendered):
+    scene, picture, frames = volume_rendered
+    slices = picture.slices
+    colours = {CELL_INPUT: LIGHT.window, CELL_PADDING: LIGHT.padding, CELL_OVERHANG: LIGHT.overhang}
+    for frame, box in zip(frames, scene.overlays, strict=True):  # every tap from the call's windows
+        for d, h, w, kind in box.window:
+            cell = slices.input_cell(d, h, w)
+            assert pixel(frame, corner(cell, slices.window_line)) == draw.rgb(colours[kind]), (box.output, d, h, w)
+        out = slices.output_cell(*box.output)
+        assert pixel(frame, (out[0] + 1, (out[1] + out[3]) // 2)) == draw.rgb(LIGHT.window)
+
+
+def test_a_volumes_consecutive_frames_differ(volume_rendered):
+    _, _, frames = volume_rendered
+    for before, after in zip(frames, frames[1:], strict=False):
+        assert not np.array_equal(before, after)
+
+
+def test_a_volumes_picked_cell_is_the_one_torchs_indices_name():
+    scene = VOLUMES["max_padded_ceil"]()
+    call = scene.call
+    picture = export.picture(scene, LIGHT, WEB)
+    frames = gif_frames(export.render_gif(scene, LIGHT, WEB))
+    _, indices = F.max_pool3d(torch.from_numpy(scene.inputs[None].astype(np.float32)), **call.arguments,
+                              return_indices=True)  # fmt: skip
+    chosen = draw.rgb(LIGHT.chosen)
+    for frame, box, flat in zip(frames, scene.overlays, indices[0].numpy().ravel(), strict=True):
+        named = tuple(int(i) for i in np.unravel_index(int(flat), scene.inputs.shape))
+        for d, h, w, kind in box.window:
+            if kind == CELL_INPUT:
+                points = picture.slices.chosen_points_in(picture.slices.input_cell(d, h, w))
+                assert all(pixel(frame, p) == chosen for p in points) == ((d, h, w) == named), (box.output, named)
+
+
+def test_a_volumes_frames_are_its_pngs_and_predict_mode_hides_the_answers(volume_rendered):
+    scene, picture, frames = volume_rendered
+    palette = encode.FixedPalette(picture.exact_colours(), picture.samples())
+    for step, (image, _) in enumerate(picture.frames()):
+        assert np.array_equal(np.asarray(image), np.asarray(picture.frame(step))), step
+        assert np.array_equal(frames[step], np.asarray(palette.image(image).convert("RGB"))), step
+    hidden = export.picture(scene, LIGHT, WEB, show_outputs=False)
+    for frame in gif_frames(export.render_gif(scene, LIGHT, WEB, show_outputs=False)):
+        assert not (frame == draw.rgb(LIGHT.chosen)).all(axis=-1).any()
+        for index in np.ndindex(*scene.outputs.shape):  # every output still a slot to predict
+            box = hidden.slices.output_cell(*index)
+            assert pixel(frame, ((box[0] + box[2]) // 2, (box[1] + box[3]) // 2)) == draw.rgb(LIGHT.unread_padding_fill)
+
+
+@pytest.mark.parametrize("name", sorted(VOLUMES))
+def test_a_volume_gives_the_same_bytes_for_the_same_state(name):
+    gif, png = export.render_gif(VOLUMES[name](), DARK, WEB), export.render_png(VOLUMES[name](), 1, DARK, WEB)
+    assert gif == export.render_gif(VOLUMES[name](), DARK, WEB)
+    assert png == export.render_png(VOLUMES[name](), 1, DARK, WEB)
+    assert export.filename_of(VOLUMES[name](), "png", 1).endswith("_step1.png")
+
+
+def test_a_predicting_backward_or_unpooling_export_shows_x_not_the_answer():
+    x = np.array([1, 4, -1, 0, 2, -2, 1, 3, 3, 1], dtype=np.float32)
+    call = PoolCall("max_pool1d", {"kernel_size": 2})
+    flow = backward.build(call, x, np.ones(5, np.float32))
+    told = backward.variant(scenes.build(call, x), flow, backward.Upstream("ones"), predicting=True)
+    assert all(told.at(step).inputs.tolist() == [x.tolist()] for step in range(5))
+    assert "→ ?" in told.sentence(0)[0] and told.labels[0].startswith("x:")
+    back = unpool.build(x[:5], {"kernel_size": 2})
+    asked = unpool.variant(scenes.build(call, x[:5]), back, predicting=True)
+    assert asked.at(0).inputs.tolist() == [x[:5].tolist()] and "→ ?" in asked.sentence(1)[0]
+    assert len(gif_frames(export.render_gif(told, LIGHT, WEB))) == 5

@@ -53,6 +53,21 @@ LINKS = [
     "images?kernel_size=3&stride=2&padding=1&step=7",
     "images?sample=scene.jpg&colour=grayscale&cells=9&pixels_per_cell=2&centre_x=40&centre_y=30&step=3",
     "invariance?kernel_size=3&shift=2&direction=diagonal&fill=zero",
+    "fractional?step=5",
+    "fractional?by=output_ratio&output_ratio=0.6,0.6&seed=3&kernel_size=3&mode=predict&step=2",
+    "backward?step=3",
+    "backward?dims=2-D&function=avg_pool2d&kernel_size=3&stride=2&padding=1&upstream=random+integers"
+    "&gradient_seed=7&step=4",
+    "backward?function=lp_pool1d&norm_type=1&kernel_size=3&stride=1&upstream=typed&gradient=1,0,-2,3,1,0,2,1&step=2",
+    "backward?dims=2-D&function=avg_pool1d&upstream=one-hot&cell=40&seed=3",  # a 1-D function, a cell past y's last
+    "backward?mode=predict&step=2",  # predicting: x under the window beside g, not x.grad
+    "unpool?step=1",
+    "unpool?dims=2-D&mode=predict&step=1",  # predicting: the pooling, not z
+    "unpool?dims=2-D&kernel_size=3&stride=2&padding=1&seed=2&step=3",
+    "unpool?x=1,4,-1,3,2,0,5&kernel_size=2&output_size=7&step=2",
+    "pool_3d?step=2",
+    "pool_3d?function=avg_pool3d&kernel_size=1,2,2&padding=0,1,1&ceil_mode=true&count_include_pad=false&step=5",
+    "pool_3d?volume=arange&D=3&H=5&W=5&kernel_size=2,2,3&stride=2&padding=1,0,1&ceil_mode=true&mode=predict&step=1",
 ]
 
 
@@ -92,7 +107,8 @@ def test_a_copied_url_works_as_the_pages_own_query(tmp_path, capsys):
 @pytest.mark.parametrize(
     "link, options, message",
     [
-        ("nope", (), "there is no page 'nope'; pages with exports: pool_1d, pool_2d, channels, images, invariance"),
+        ("nope", (), "there is no page 'nope'; pages with exports: pool_1d, pool_2d, channels, images, invariance, "
+                     "fractional, backward, unpool, pool_3d"),
         ("torch_api", (), "the torch_api page has nothing to export"),
         ("pool_1d?kernel_size=3&padding=2", (),
          "torch's rule: max_pool1d() padding should be at most half of kernel_size, but got padding=2 and "
@@ -102,8 +118,15 @@ def test_a_copied_url_works_as_the_pages_own_query(tmp_path, capsys):
          "divisor_override takes one whole number (or None), but you typed '2,3'."),
         ("pool_1d", ("--width", "100"), "width must be from 320 to 4000 px"),
         ("invariance?mode=predict", (), "in predict mode the Invariance page shows no translation"),
+        ("fractional?output_size=0", (), "No windows along an axis with output size 0: torch returns an empty output"),
+        ("backward?upstream=typed&gradient=1,2", (), "The typed gradient has 2 values; the output y has 5 cells"),
+        ("backward?dims=2-D&grid=1 2;3", (), "The rows have different lengths (2, 1); a grid needs equal rows."),
+        ("unpool?output_size=9", (), "torch's rule: max_unpool1d() invalid output_size"),
+        ("pool_3d?kernel_size=3&padding=2", (), "torch's rule: max_pool3d() padding should be at most half of "
+                                                "kernel_size"),
     ],
-    ids=["no_page", "no_export", "torch_refuses", "bad_input", "bad_size", "width", "predict_invariance"],
+    ids=["no_page", "no_export", "torch_refuses", "bad_input", "bad_size", "width", "predict_invariance",
+         "empty_fractional", "bad_gradient", "ragged_grid", "unpool_size", "refused_3d"],
 )  # fmt: skip
 def test_errors_exit_1_and_say_why(link, options, message, tmp_path, capsys):
     code, _, err = run(link, "--out", str(tmp_path / "x.png"), *options, capsys=capsys)

@@ -9,7 +9,12 @@ What can be exported (a *subject*):
   them all pooled (or, with a step, one frame of the GIF), the GIF walks the window over every
   output cell of every plane, plane after plane;
 - :class:`Shifts` — the Invariance page's translation on the grid: one frame per shift
-  t = 0 … 2·kernel_size; the PNG shows the page's shift.
+  t = 0 … 2·kernel_size; the PNG shows the page's shift;
+- a :class:`ui.scene.Variant` — a page's own values per step on a scene's cells (Backward: x.grad
+  so far under each window, beside g; Unpooling: the maxima back in place, beside y): one frame
+  per step, drawn like a scene;
+- a :class:`ui.volume.VolumeScene` — the 3-D page's row of slices, the window a box across them:
+  one frame per step.
 
 ``render_png(subject, step, palette)`` and ``render_gif(subject, palette)`` return the file's
 bytes; the same subject, palette and width always give the same bytes (:mod:`ui.export.encode`
@@ -38,8 +43,10 @@ from ui.export.names import filename, stem
 from ui.export.planes import Planes, PlanesPicture
 from ui.export.scene import Panel, ScenePicture
 from ui.export.shifts import Shifts, ShiftsPicture
+from ui.export.volume import VolumePicture
 from ui.palette import Palette
-from ui.scene import Scene
+from ui.scene import Scene, Variant
+from ui.volume import VolumeScene
 
 SLIDES = 1600  # px wide: a 16:9 slide (the pages' downloads)
 WEB = 800  # px wide: a tutorial's column
@@ -48,20 +55,24 @@ MS_PER_FRAME = 600  # the page's 1× speed
 
 
 def picture(subject, palette: Palette, width: int = SLIDES, *, show_outputs: bool = True):
-    """The picture of ``subject`` (a Scene, Planes or Shifts) ``width`` px wide in ``palette``.
+    """The picture of ``subject`` (a Scene, Variant, VolumeScene, Planes or Shifts) ``width`` px
+    wide in ``palette``.
 
-    ``show_outputs=False`` is predict mode: outputs, the picked cell and results stay hidden.
+    ``show_outputs=False`` is predict mode: outputs, the picked cell and results stay hidden (a
+    Variant's pages have none: it shows everything).
     """
     if not MIN_WIDTH <= int(width) <= MAX_WIDTH:
         raise ValueError(f"width must be from {MIN_WIDTH} to {MAX_WIDTH} px, but got width={width}")
     kit = Kit(palette, int(width))
-    if isinstance(subject, Scene):
+    if isinstance(subject, (Scene, Variant)):
         return ScenePicture(subject, kit, show_outputs)
+    if isinstance(subject, VolumeScene):
+        return VolumePicture(subject, kit, show_outputs)
     if isinstance(subject, Planes):
         return PlanesPicture(subject, kit, show_outputs)
     if isinstance(subject, Shifts):
         return ShiftsPicture(subject, kit)
-    raise TypeError(f"cannot export a {type(subject).__name__}: give a Scene, Planes or Shifts")
+    raise TypeError(f"cannot export a {type(subject).__name__}: give a Scene, Variant, VolumeScene, Planes or Shifts")
 
 
 def render_png(subject, step: int | None, palette: Palette, width: int = SLIDES, *, show_outputs: bool = True) -> bytes:
@@ -89,8 +100,9 @@ def planes_filename(call, extension: str, step: int | None = None) -> str:
 def filename_of(subject, extension: str, step: int | None = None) -> str:
     """The file name of ``subject``'s PNG at ``step`` (as :func:`render_png` takes it) or its GIF.
 
-    A Scene: the call (``max_pool1d_k3_s1_p1_step4.png``); Planes: the call and ``planes``;
-    Shifts: ``invariance_k2_right_edge`` and the shift (``_t1``).
+    A Scene or a VolumeScene: the call (``max_pool1d_k3_s1_p1_step4.png``); a Variant: the call
+    it names and its words (``max_pool1d_k2_backward_ones_step4.png``); Planes: the call and
+    ``planes``; Shifts: ``invariance_k2_right_edge`` and the shift (``_t1``).
     """
     png = extension.lstrip(".") == "png"
     if isinstance(subject, Shifts):
@@ -101,10 +113,12 @@ def filename_of(subject, extension: str, step: int | None = None) -> str:
         shown = None if step is None or not png else min(max(int(step), 0), subject.step_count - 1)
         return planes_filename(subject.call, extension, shown)
     shown = subject.clamp(0 if step is None else step) if png else None
+    if isinstance(subject, Variant):
+        return filename(subject.file_call, extension, step=shown, extra=subject.file_extra)
     return filename(subject.call, extension, step=shown)
 
 
 __all__ = [
     "render_png", "render_gif", "picture", "filename", "filename_of", "planes_filename", "stem", "Planes", "Shifts",
-    "Panel", "ScenePicture", "PlanesPicture", "ShiftsPicture", "SLIDES", "WEB", "MS_PER_FRAME",
+    "Panel", "ScenePicture", "PlanesPicture", "ShiftsPicture", "VolumePicture", "SLIDES", "WEB", "MS_PER_FRAME",
 ]  # fmt: skip

@@ -162,6 +162,10 @@ class Kit:
         return font(self.text_px(22))
 
     @cached_property
+    def label_bold_font(self) -> ImageFont.FreeTypeFont:
+        return font(self.text_px(22), "sans", "Bold")
+
+    @cached_property
     def body_font(self) -> ImageFont.FreeTypeFont:
         return font(self.text_px(24))
 
@@ -348,6 +352,20 @@ def draw_lines(draw: ImageDraw.ImageDraw, lines: list[Line], left: int, top: int
         for x, run in line:
             draw.text((left + x, baseline), run.text, font=run.font, fill=run.colour, anchor="ls")
     return step * len(lines)
+
+
+def draw_text_block(image: Image.Image, lines: tuple[list[Line], list[Line]], top: int, kit: Kit) -> None:
+    """A step's text from ``top``, at the left margin: its first lines (the step and the
+    arithmetic), then the rest a little lower."""
+    first, rest = lines
+    draw = ImageDraw.Draw(image)
+    used = draw_lines(draw, first, kit.margin, top, kit)
+    draw_lines(draw, rest, kit.margin, top + used + kit.px(10), kit)
+
+
+def text_block_height(kit: Kit, blocks) -> int:
+    """The height that fits the longest of ``blocks`` (each as :func:`draw_text_block` takes it)."""
+    return max(len(first) + len(rest) for first, rest in blocks) * line_height(kit) + kit.px(10)
 
 
 def title_lines(kit: Kit, title: str, width: float) -> list[Line]:

@@ -9,20 +9,31 @@ default, short (``max_pool1d_k3_s1_p1.gif``), and for a PNG the link's step (``_
 'avg_pool2d_k2x3_ceil_nopadcount.gif'
 >>> filename(PoolCall("lp_pool1d", {"norm_type": 1.5, "kernel_size": 2}), "png", step=0, extra=("zoom",))
 'lp_pool1d_norm1.5_k2_zoom_step0.png'
+
+Fractional pooling's ``_random_samples`` (they place its windows) are written to three digits:
+
+>>> import numpy as np
+>>> samples = np.array([[[0.6369617, 0.26978672]]], dtype=np.float32)
+>>> stem(PoolCall("fractional_max_pool2d", {"kernel_size": 2, "output_size": 4, "_random_samples": samples}))
+'fractional_max_pool2d_k2_out4_u0.637x0.27'
 """
 
 from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from pooling_core import PoolCall
 
 SHORT = {"kernel_size": "k", "stride": "s", "padding": "p", "dilation": "d", "divisor_override": "div",
-         "output_size": "out", "norm_type": "norm"}  # fmt: skip
+         "output_size": "out", "norm_type": "norm", "_random_samples": "u"}  # fmt: skip
 FLAGS = {("ceil_mode", True): "ceil", ("count_include_pad", False): "nopadcount", ("return_indices", True): "idx"}
 
 
 def _value(value) -> str:
+    if isinstance(value, np.ndarray):  # fractional pooling's samples, one per pooled axis
+        return "x".join(format(float(part), ".3g") for part in value.ravel())
     if isinstance(value, (tuple, list)):
         return "x".join(_value(part) for part in value)
     if isinstance(value, float) and value.is_integer():

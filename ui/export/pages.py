@@ -11,10 +11,11 @@ page itself uses), then into the subject the page exports. What ``scripts/render
 Traceback (most recent call last):
 ...
 ui.export.pages.LinkError: the torch_api page has nothing to export; pages with exports: pool_1d, pool_2d, \
-channels, images, invariance
+channels, images, invariance, fractional, backward, unpool, pool_3d
 
 A page added later gets its exports by drawing its scene with :func:`ui.views.lesson.step_panel`
-(the downloads come with it) and, for ``scripts/render.py``, one entry in :data:`BUILDERS`: a
+(the downloads come with it; a page with its own picture per step names what they draw in its
+:class:`ui.views.lesson.StepView`'s ``export``) and, for ``scripts/render.py``, one entry in :data:`BUILDERS`: a
 function from the page's values to :class:`Linked`.
 """
 
@@ -27,8 +28,9 @@ from urllib.parse import parse_qsl, urlsplit
 import numpy as np
 
 from pooling_core import PoolCall
-from ui import calls, state
+from ui import backward, calls, state, unpool
 from ui import scene as scenes
+from ui import volume as volumes
 from ui.export.planes import Planes
 from ui.export.shifts import Shifts
 
@@ -113,6 +115,17 @@ def _images(values: dict, show_outputs: bool) -> Linked:
         raise LinkError(f"The window does not fit this {plane.shape[0]} × {plane.shape[1]} grid: {error}") from None
 
 
+def _fractional(values: dict, show_outputs: bool) -> Linked:
+    grid = _parsed(calls.input_fractional, values)
+    call = _chosen(calls.call_fractional(values))
+    _runs(call, grid[None].astype(np.float32))
+    shape = call.windows((1, *grid.shape)).output_shape
+    if 0 in shape:  # as the page says it: an empty output, nothing to step through
+        raise LinkError(f"No windows along an axis with output size 0: torch returns an empty output of shape "
+                        f"{(1, *shape)}, with nothing to step through.")  # fmt: skip
+    return _scene(values, call, grid, show_outputs)
+
+
 def _channels(values: dict, show_outputs: bool) -> Linked:
     x = calls.input_channels(values)
     call = _chosen(calls.call_channels(values))
@@ -129,12 +142,54 @@ def _invariance(values: dict, show_outputs: bool) -> Linked:
     return Linked(shifts, shifts.shift, True, tuple(notices.values()))
 
 
+def _backward(values: dict, show_outputs: bool) -> Linked:
+    plane = _parsed(lambda given: calls.input_plane("backward", given), values)
+    forward = backward.forward_call(_chosen(calls.call_backward(values)))
+    batch = plane[None].astype(np.float32)
+    _runs(forward, batch)
+    output_shape = forward.windows(batch.shape).output_shape  # y's, as the page's call gives it (C=1 left out)
+    given = backward.Upstream.of(values, output_shape)
+    try:
+        flow = backward.build(forward, plane, given.gradient(output_shape))
+    except (ValueError, TypeError) as error:
+        raise LinkError(str(error)) from None
+    scene = scenes.build(forward, batch[0])
+    told = backward.variant(scene, flow, given, predicting=not show_outputs)  # predicting: x, and g, not x.grad
+    return Linked(told, scene.clamp(values.get("step", 0)))
+
+
+def _unpool(values: dict, show_outputs: bool) -> Linked:
+    plane = _parsed(lambda given: calls.input_plane("unpool", given), values)
+    arguments, output_size, problems = calls.unpool_arguments(values)
+    if problems:
+        raise LinkError(" ".join(problems))
+    try:
+        back = unpool.build(plane, arguments, output_size)
+    except (ValueError, TypeError) as error:
+        raise LinkError(f"torch's rule: {error}") from None
+    scene = scenes.build(back.pool.with_arguments(return_indices=False), back.plane)
+    told = unpool.variant(scene, back, predicting=not show_outputs)  # predicting: the pooling, not z
+    return Linked(told, scene.clamp(values.get("step", 0)))
+
+
+def _pool_3d(values: dict, show_outputs: bool) -> Linked:
+    batch = calls.input_3d(values)[None]  # (C=1, D, H, W), float32, as the page pools it
+    call = _chosen(calls.call_3d(values))
+    _runs(call, batch)
+    scene = volumes.build(call, batch[0])
+    return Linked(scene, scene.clamp(values.get("step", 0)), show_outputs)
+
+
 BUILDERS: dict[str, Callable[[dict, bool], Linked]] = {
     "pool_1d": _pool_1d,
     "pool_2d": _pool_2d,
     "channels": _channels,
     "images": _images,
     "invariance": _invariance,
+    "fractional": _fractional,
+    "backward": _backward,
+    "unpool": _unpool,
+    "pool_3d": _pool_3d,
 }
 
 

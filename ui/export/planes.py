@@ -89,7 +89,7 @@ class PlanesPicture:
         self.text_top = top + samples * size[1] + (samples - 1) * row_gap + kit.px(28)
         texts = [self._text(step) for step in [None, *range(self.count)]]
         self.texts = {step: text for step, text in zip([None, *range(self.count)], texts, strict=True)}
-        height = max(len(a) + len(b) for a, b in texts) * kit_draw.line_height(kit) + kit.px(10)
+        height = kit_draw.text_block_height(kit, texts)
         self.text_box: Box = (margin, self.text_top, kit.width - margin - 1, self.text_top + height)
         self.height = self.text_box[3] + margin
 
@@ -123,10 +123,7 @@ class PlanesPicture:
         return image
 
     def _draw_text(self, image: Image.Image, step: int | None) -> None:
-        first, rest = self.texts[step]
-        draw = ImageDraw.Draw(image)
-        used = kit_draw.draw_lines(draw, first, self.kit.margin, self.text_top, self.kit)
-        kit_draw.draw_lines(draw, rest, self.kit.margin, self.text_top + used + self.kit.px(10), self.kit)
+        kit_draw.draw_text_block(image, self.texts[step], self.text_top, self.kit)
 
     def frame(self, step: int | None) -> Image.Image:
         """Step ``step`` of the walk (moved inside the steps), or with None every plane pooled."""

@@ -48,9 +48,11 @@ class Layout:
     output_heading: float
     height: float
     width: float
+    per_row: int = 1  # input slices to a row (the exports arrange them the same way)
 
 
-def _per_row(count: int, columns: int, cell: float, available: float) -> int:
+def slices_per_row(count: int, columns: int, cell: float, available: float) -> int:
+    """How many of ``count`` slices ``columns`` cells wide fit in ``available`` px (at least one)."""
     return max(1, min(count, math.floor((available / cell + GAP) / (columns + GAP))))
 
 
@@ -82,14 +84,16 @@ def layout(scene: VolumeScene, width_px: int = 900, max_height_px: int = 640, ma
         top = MARGIN_PX + HEADING_PX
         inputs, bottom = _panels(count, columns, rows, cell, per_row, top, 1)
         output_heading = bottom + SECTION_GAP_PX
-        out_per_row = _per_row(out[0], out[2], cell, available) if out[0] else 1
+        out_per_row = slices_per_row(out[0], out[2], cell, available) if out[0] else 1
         outputs, bottom = _panels(out[0], out[2], out[1], cell, out_per_row, output_heading + HEADING_PX, count + 1)
         height = (bottom if out[0] else output_heading) + MARGIN_PX
-        return Layout(cell, inputs, outputs, MARGIN_PX, output_heading, height, width_px)
+        return Layout(cell, inputs, outputs, MARGIN_PX, output_heading, height, width_px, per_row)
 
     best = None
     for per_row in range(count, 0, -1):  # one row first: a tie keeps the slices side by side
         cell = min(max_cell, available / (per_row * columns + (per_row - 1) * GAP))
+        if cell < min_cell and per_row > 1:  # this many to a row would run past the width even at min_cell
+            continue
         placed = place(max(cell, min_cell), per_row)
         while placed.height > max_height_px and placed.cell > min_cell:
             placed = place(max(min_cell, placed.cell * 0.92), per_row)
@@ -165,21 +169,21 @@ def _band(figure: Layout, panels: list[Panel], palette: Palette) -> dict:
                 fillcolor=palette.window_fill, line=dict(color=palette.window, width=2))  # fmt: skip
 
 
-def _runs(panels: tuple[Panel, ...], indices: list[int]) -> list[list[Panel]]:
+def runs(panels: tuple[Panel, ...], indices: list[int]) -> list[list[Panel]]:
     """Slices next to each other on one row of the layout, grouped: one box spans each group.
 
     >>> row = tuple(Panel(i + 1, 40.0 * i, 30.0, 30.0, 30.0) for i in range(4))
-    >>> [[panel.axis for panel in run] for run in _runs(row, [0, 1, 3])]
+    >>> [[panel.axis for panel in run] for run in runs(row, [0, 1, 3])]
     [[1, 2], [4]]
     """
-    runs: list[list[Panel]] = []
+    grouped: list[list[Panel]] = []
     for previous, index in zip([None, *indices], indices, strict=False):
         panel = panels[index]
         if previous == index - 1 and panels[previous].top == panel.top:
-            runs[-1].append(panel)
+            grouped[-1].append(panel)
         else:
-            runs.append([panel])
-    return runs
+            grouped.append([panel])
+    return grouped
 
 
 def volume_figure(scene: VolumeScene, step: int, palette: Palette, *, show_outputs: bool = True,
@@ -248,7 +252,7 @@ def volume_figure(scene: VolumeScene, step: int, palette: Palette, *, show_outpu
 
     if box is not None:
         slots = {d: index for index, d in enumerate(scene.slices)}
-        for run in _runs(figure.inputs, sorted(slots[d] for d in covered)):
+        for run in runs(figure.inputs, sorted(slots[d] for d in covered)):
             shapes.append(_band(figure, run, palette))
         colour = {CELL_INPUT: palette.window, CELL_PADDING: palette.padding, CELL_OVERHANG: palette.overhang}
         for d, h, w, kind in box.window:

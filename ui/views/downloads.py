@@ -21,7 +21,7 @@ HELP = "Slide-sized ({width} px wide), in this page's theme. The same file from 
 
 def buttons(page: Page, subject, step: int | None, *, show_outputs: bool = True,
             labels: tuple[str, str] = STEP_LABELS) -> None:  # fmt: skip
-    """Two download buttons in one row: ``subject`` (a Scene or Shifts) at ``step`` as a PNG,
+    """Two download buttons in one row: ``subject`` (what :func:`ui.export.picture` takes) at ``step`` as a PNG,
     and every step as a GIF. ``show_outputs=False`` (predict mode) exports what the page shows:
     no outputs, no picked cell."""
     names = (export.filename_of(subject, "png", step), export.filename_of(subject, "gif"))

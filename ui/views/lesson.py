@@ -119,10 +119,13 @@ class StepView:
 
     ``figure(step)`` returns the Plotly figure; ``sentence(step)`` the step's ``(arithmetic,
     sentence)``. The steps are still the scene's (one per output cell), with its controls.
+    ``export`` is what the page's PNG and GIF draw from the same data (a :class:`ui.scene.Variant`,
+    a :class:`ui.volume.VolumeScene`): the forward window of the scene would be another picture.
     """
 
     figure: Callable[[int], object]
     sentence: Callable[[int], tuple[str, str]]
+    export: object | None = None
 
 
 def step_panel(page: Page, scene: Scene, *, show_outputs: bool = True, view: StepView | None = None) -> None:
@@ -184,8 +187,9 @@ def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float
         session[page.private("scrub")] = step + 1
         st.slider("output cell", 1, count, key=page.private("scrub"), on_change=_scrubbed, args=(page,),
                   help="Drag to any step; the link follows.")  # fmt: skip
-    if view is None:  # a page's own picture per step (Backward, 3-D, ...) is not the scene's forward window
-        downloads.buttons(page, scene, step, show_outputs=show_outputs)
+    exported = scene if view is None else view.export  # a page's own picture exports its own subject
+    if exported is not None:
+        downloads.buttons(page, exported, step, show_outputs=show_outputs)
     if scene.dropped:
         many = len(scene.dropped) > 1
         st.info(

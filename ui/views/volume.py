@@ -99,6 +99,7 @@ def volume_view(page: Page, volume: np.ndarray, chosen: calls.Chosen) -> None:
             scene, step, page.palette, show_outputs=not hide, width_px=page.figure_width, max_height_px=height
         ),  # fmt: skip
         sentence=lambda step: volumes.sentence(scene, step, hide_result=hide),
+        export=scene,
     )
     lesson.step_panel(page, scene, show_outputs=not hide, view=view)
     if page.presenting:
