@@ -291,6 +291,8 @@ def variant(scene: scenes.Scene, flow: Flow, given: Upstream, *, predicting: boo
     >>> told.title
     'x.grad after y.backward(g): y = max_pool1d(x, kernel_size=2), g = ones'
     """
+    if predicting:  # a max pool's picked cell is where its gradient goes: an answer, so not drawn
+        scene = dataclasses.replace(scene, overlays=tuple(dataclasses.replace(o, chosen=None) for o in scene.overlays))
     one_d = scene.one_d
     outputs = flow.upstream[None, :] if one_d else flow.upstream
     value_range = scenes.value_range(flow.plane if predicting else flow.gradient, flow.upstream)

@@ -609,6 +609,8 @@ def test_a_predicting_backward_or_unpooling_export_shows_x_not_the_answer():
     told = backward.variant(scenes.build(call, x), flow, backward.Upstream("ones"), predicting=True)
     assert all(told.at(step).inputs.tolist() == [x.tolist()] for step in range(5))
     assert "→ ?" in told.sentence(0)[0] and told.labels[0].startswith("x:")
+    assert all(overlay.chosen is None for overlay in told.base.overlays)  # the winner is the answer: not marked
+    assert all(overlay.chosen is None for overlay in told.at(2).overlays)
     back = unpool.build(x[:5], {"kernel_size": 2})
     asked = unpool.variant(scenes.build(call, x[:5]), back, predicting=True)
     assert asked.at(0).inputs.tolist() == [x[:5].tolist()] and "→ ?" in asked.sentence(1)[0]
