@@ -13,10 +13,11 @@ reads, so each family's gradient is one of three movements of ``grad_output``:
 The definitions do exactly that, one output at a time in torch's order (``np.add.at`` adds
 sequentially, in the order given), straight from the geometry's tap indices. The fast paths
 reach the same sums another way: separably, axis by axis, on strided views of the sliding
-windows (:func:`max_sliding_input`, :func:`spread_sliding`, :func:`lp_sliding_input`), on
-index arrays for adaptive and fractional windows (:func:`max_explicit_input`), with bin repeats
-for adaptive averages (:func:`spread_adaptive`), and as one flat fancy index for unpooling
-(:func:`gather_planes`); large jobs in two halves on two threads. The tests hold each to its
+windows (:func:`max_sliding_input`, :func:`spread_sliding`, :func:`lp_sliding_input`), with
+bin repeats for adaptive averages (:func:`spread_adaptive`), as one flat fancy index for
+unpooling (:func:`gather_planes`), and for adaptive and fractional maxima as the forward's own
+winners scattered through one flat index (:func:`scatter_add`, the definition's adds in its
+order, on numpy's fast ``add.at`` loop); large jobs in two halves on two threads. The tests hold each to its
 definition: bit for bit where the sums are exact in any order, within a few ulp otherwise.
 """
 
@@ -58,6 +59,23 @@ def scatter_add_definition(input_shape: tuple[int, ...], indices: np.ndarray, gr
     keep = (flat_index >= 0) & (flat_index < plane)
     with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf = NaN, as in torch
         np.add.at(out, (rows[keep], flat_index[keep]), flat_grad[keep])
+    return out.reshape(input_shape)
+
+
+def scatter_add(input_shape: tuple[int, ...], indices: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+    """:func:`scatter_add_definition`, fast: the same sequential adds in the same order, through
+    one flat index (numpy's ``add.at`` has a fast loop for a single 1-D integer index; the
+    definition's (plane, cell) pair of indices takes its general path, ~10× slower). An index
+    outside its plane falls back to the definition, which skips it."""
+    planes, plane = product(input_shape[:2]), product(input_shape[2:])
+    outputs = product(indices.shape[2:])
+    flat_index = indices.reshape(planes, outputs)
+    if flat_index.size and (flat_index.min() < 0 or flat_index.max() >= plane):
+        return scatter_add_definition(input_shape, indices, grad_output)
+    out = np.zeros(planes * plane, dtype=grad_output.dtype)
+    targets = flat_index + (np.arange(planes, dtype=np.int64) * plane)[:, None]  # each plane's cells, where it starts
+    with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf = NaN, as in torch
+        np.add.at(out, targets.ravel(), grad_output.reshape(-1))
     return out.reshape(input_shape)
 
 
@@ -636,106 +654,3 @@ def spread_adaptive(input_shape: tuple[int, ...], windows: Windows, delta: np.nd
     halves = (slice(None), slice(0, count // 2)), (slice(None), slice(count // 2, count))
     _in_two(job, (halves[0], out), (halves[1], out))
     return out.reshape(input_shape)
-
-
-# --- max over windows at explicit starts: adaptive bins, fractional windows ---------------------
-#
-# The same separable scan and scatter, with each tap's positions an index array instead of a
-# slice: one array for all planes (adaptive bins, ragged: a narrower bin's last taps are not
-# members), or one per plane (fractional windows, each plane placed by its own sample). Within
-# a tap the positions are distinct (starts strictly increase when O ≤ L, and fractional starts
-# always do), so a tap's gradient can be added with one fancy index; a tap outside a bin points
-# at a spare cell past the axis, whose sum is dropped.
-
-
-@dataclass(frozen=True)
-class ExplicitAxis:
-    """One axis of explicit windows: per tap, where it reads (shape ``(O,)``, or ``(N, C, O)`` per plane)."""
-
-    size: int
-    out: int
-    positions: list  # per tap: int64 positions, ``size`` (the spare cell) where the tap is not in the window
-    per_plane: bool
-
-    @classmethod
-    def adaptive(cls, axis) -> ExplicitAxis:
-        taps = [np.where(axis.member[:, j], axis.taps[:, j], axis.input_size) for j in range(axis.taps.shape[1])]
-        return cls(axis.input_size, axis.output_size, taps, False)
-
-    @classmethod
-    def fractional(cls, starts: np.ndarray, size: int, kernel: int) -> ExplicitAxis:
-        """``starts``: ``(N, C, O)``, every plane's window starts along this axis."""
-        return cls(size, starts.shape[-1], [starts + j for j in range(kernel)], True)
-
-
-def _along(positions: np.ndarray, axis: int, ndim: int, per_plane: bool) -> np.ndarray:
-    """``positions`` shaped to index spatial ``axis`` of an ``ndim``-d ``(N, C, ...)`` array."""
-    shape = [1] * ndim
-    shape[2 + axis] = positions.shape[-1]
-    if per_plane:
-        shape[:2] = positions.shape[:2]
-    return positions.reshape(shape)
-
-
-def _take(values, positions, axis, per_plane):
-    if per_plane:
-        return np.take_along_axis(values, _along(positions, axis, values.ndim, True), axis=2 + axis)
-    return np.take(values, positions, axis=2 + axis)
-
-
-def _scan_explicit(values, axis, spec: ExplicitAxis, nan_aware):
-    """``(best, win)`` along ``axis``: torch's scan over each window's taps, in order.
-
-    The spare cell holds -inf, so a tap past a narrower bin's end never wins and never changes
-    the maximum (not even a NaN one); every window has its first tap.
-    """
-    dim = 2 + axis
-    spare = np.full(values.shape[:dim] + (1,) + values.shape[dim + 1 :], -np.inf, dtype=values.dtype)
-    padded = np.concatenate([values, spare], axis=dim)
-    best = _take(padded, spec.positions[0], axis, spec.per_plane)
-    win = np.zeros(best.shape, dtype=np.int8)
-    for j, positions in enumerate(spec.positions[1:], start=1):
-        view = _take(padded, positions, axis, spec.per_plane)
-        take = np.greater(view, best)
-        if nan_aware:
-            take |= np.isnan(view)
-        take_int = take.view(np.int8)
-        np.multiply(take_int, np.int8(j), out=take_int)
-        np.maximum(win, take_int, out=win)
-        np.maximum(best, view, out=best)
-    return best, win
-
-
-def _scatter_explicit(upstream, win, axis, spec: ExplicitAxis, target_shape):
-    """``(…, L, …)``: each window's ``upstream`` added at its winning tap's position."""
-    dim = 2 + axis
-    target = np.zeros(target_shape[:dim] + (spec.size + 1,) + target_shape[dim + 1 :], dtype=upstream.dtype)
-    bits = _as_bits(upstream)
-    for j, positions in enumerate(spec.positions):
-        chosen = np.bitwise_and(bits, np.negative(np.equal(win, np.int8(j)).view(np.int8))).view(upstream.dtype)
-        index = _along(positions, axis, upstream.ndim, spec.per_plane)
-        if spec.per_plane:
-            current = np.take_along_axis(target, index, axis=dim)
-            np.put_along_axis(target, index, current + chosen, axis=dim)
-        else:
-            before = (slice(None),) * dim
-            target[before + (positions,)] += chosen
-    return target[(slice(None),) * dim + (slice(0, spec.size),)]
-
-
-def max_explicit_input(batch: np.ndarray, specs: list[ExplicitAxis], grad_output: np.ndarray) -> np.ndarray:
-    """Gradient of a max over explicit windows (see the comment above); equals the definition."""
-    if batch.size == 0 or grad_output.size == 0:
-        return np.zeros(batch.shape, dtype=batch.dtype)
-    n = len(specs)
-    nan_aware = bool(np.isnan(np.min(batch)))
-    with np.errstate(invalid="ignore", over="ignore"):
-        values, wins = batch, [None] * n
-        for k in range(n - 1, -1, -1):  # inner axes first, each on the maxima of the ones inside it
-            values, wins[k] = _scan_explicit(values, k, specs[k], nan_aware)
-        gradient = grad_output + batch.dtype.type(0)  # -0.0 → +0.0, as torch's zero-filled buffer gives
-        shape = list(grad_output.shape)
-        for k in range(n):  # then back, outer axis first
-            shape[2 + k] = specs[k].size
-            gradient = _scatter_explicit(gradient, wins[k], k, specs[k], tuple(shape))
-    return np.ascontiguousarray(gradient)

@@ -39,8 +39,9 @@ import numbers
 
 import numpy as np
 
-from . import _args, functional, geometry
+from . import _args, functional
 from . import _grad_kernels as kernels
+from ._adaptive import max_adaptive
 from .geometry import product
 
 __all__ = [
@@ -469,9 +470,9 @@ def _adaptive_max_input(fn, ndim, input, grad_output, output_size, return_indice
     tiles = windows.as_sliding()  # equal bins side by side: sliding windows, and their fast path
     if tiles is not None:
         return _unbatch(kernels.max_sliding_input(batch, tiles, upstream), batched)
-    if all(axis.output_size <= axis.input_size for axis in windows.axes):  # bins start at distinct cells
-        specs = [kernels.ExplicitAxis.adaptive(axis) for axis in windows.axes]
-        return _unbatch(kernels.max_explicit_input(batch, specs, upstream), batched)
+    if batch.size:  # the forward's winners (its fast path), then one flat scatter: torch's own way
+        _, indices = max_adaptive(batch, windows)
+        return _unbatch(kernels.scatter_add(batch.shape, indices, upstream), batched)
     return _unbatch(kernels.max_input_definition(batch, windows, upstream), batched)
 
 
@@ -669,22 +670,10 @@ def _fractional_input(fn, ndim, input, grad_output, kernel_size, output_size, ou
         fn, ndim, input, kernel_size, output_size, output_ratio, samples, generator
     )  # the forward's rules, and its samples (drawn from the seed as the forward draws them)
     upstream = _upstream(fn, grad_output, batch, batched, output_size)
-    planes = samples[: batch.shape[0]]  # (N, C, ndim): one sample per plane and axis
-    starts = [
-        geometry.fractional_starts(planes[..., _args.FRACTIONAL_SAMPLE_AXIS[ndim][i]], size, out, k)
-        for i, (size, out, k) in enumerate(zip(batch.shape[2:], output_size, kernel_size, strict=True))
-    ]  # (N, C, O) per axis: every plane's windows, from the geometry, at once
-    if any(np.any(np.diff(axis_starts, axis=-1) <= 0) for axis_starts in starts):
-        # float rounding can start two windows at one cell (u near 1): the definition handles that
-        _, indices = functional._fractional(fn, ndim, input, kernel_size, output_size, output_ratio, True, samples,
-                                            generator)  # fmt: skip
-        grad = kernels.scatter_add_definition(batch.shape, indices if batched else indices[None], upstream)
-        return _unbatch(grad, batched)
-    specs = [
-        kernels.ExplicitAxis.fractional(axis_starts, size, k)
-        for axis_starts, size, k in zip(starts, batch.shape[2:], kernel_size, strict=True)
-    ]
-    return _unbatch(kernels.max_explicit_input(batch, specs, upstream), batched)
+    # The forward's winners (its fast path), then one flat scatter, in torch's order.
+    _, indices = functional._fractional(fn, ndim, input, kernel_size, output_size, output_ratio, True, samples,
+                                        generator)  # fmt: skip
+    return _unbatch(kernels.scatter_add(batch.shape, indices if batched else indices[None], upstream), batched)
 
 
 def fractional_max_pool2d_input(
