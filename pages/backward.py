@@ -18,13 +18,14 @@ page.intro(
     "pooling** spreads it evenly (`g / divisor` each). Where windows overlap, the shares add up.",
 )
 notice_area = st.container()
-dims = controls.choice(page, "dims", widget=st.radio, horizontal=True, help="A sequence, or a grid.")
-plane = inputs.sequence_input(page) if dims == "1-D" else inputs.grid_input(page)
-with page.controls():
-    chosen = controls.pooling_controls_2d(page, calls.backward_functions(dims))
+with page.controls(row="what"):  # what flows: a sequence or a grid, and which gradient (one line on a projector)
+    dims = controls.choice(page, "dims", widget=st.radio, horizontal=True, help="A sequence, or a grid.")
     kind = controls.choice(page, "upstream", widget=st.radio, label="upstream gradient g",
                            help="What arrives from the layers above: ones (the gradient of y.sum()), one output's "
                            "gradient alone, random integers, or numbers you type.")  # fmt: skip
+plane = inputs.sequence_input(page) if dims == "1-D" else inputs.grid_input(page)
+with page.controls():
+    chosen = controls.pooling_controls_2d(page, calls.backward_functions(dims))
 page.show_notices(notice_area)
 if plane is None:
     page.stop()
@@ -53,8 +54,6 @@ scene = lesson.scene_of(forward, batch[0])
 asked = backward.questions_backward(flow, given.words) if page.predicting else None
 hide = quiz.hidden(page, asked)  # predict mode: x.grad waits for Reveal
 told = backward.variant(scene, flow, given, predicting=hide)  # what each step shows, on the page and in its downloads
-if not hide:
-    lesson.numbers("x.grad = ∂L/∂x", flow.gradient)
 
 
 def figure(step: int):
@@ -68,6 +67,8 @@ if asked is not None:
     quiz.panel(page, asked)
 left, right = st.columns(2)
 with left:
+    if not hide:  # under the figure: on a projector the figure and its steps come first
+        lesson.numbers("x.grad = ∂L/∂x", flow.gradient)
     lesson.numbers("input x", batch[0])
     lesson.numbers("upstream gradient g", g)
 with right:
