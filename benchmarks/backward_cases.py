@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 import torch.nn.functional as F
+from case import call_seconds
 
 import pooling_core as pc
 from pooling_core import grad
@@ -168,7 +169,7 @@ def run(rounds: int, only: list[str] | None = None, block: int = 5) -> list[dict
         order = list(contenders)
         for round_index in range(rounds):
             for key in order[round_index % len(order) :] + order[: round_index % len(order)]:
-                samples[key] += _call_seconds(contenders[key], block)
+                samples[key] += call_seconds(contenders[key], block)
         medians = {key: statistics.median(values) for key, values in samples.items()}
         rows.append(
             dict(
@@ -183,14 +184,3 @@ def run(rounds: int, only: list[str] | None = None, block: int = 5) -> list[dict
             )
         )
     return rows
-
-
-def _call_seconds(function, count: int) -> list[float]:
-    import time  # noqa: PLC0415
-
-    times = []
-    for _ in range(count):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return times

@@ -25,7 +25,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -44,7 +43,7 @@ import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from backward_cases import run as run_backward  # noqa: E402 - the backward rows (pooling_core.grad)
-from case import ULPS, Case, Contenders, check_same  # noqa: E402
+from case import ULPS, Case, Contenders, call_seconds, check_same  # noqa: E402
 
 import pooling_core as pc  # noqa: E402
 from pooling_core.reference import EXACT  # noqa: E402
@@ -244,15 +243,6 @@ CASES: list[Case] = [
 
 
 BLOCK = 5  # back-to-back calls per contender per round
-
-
-def call_seconds(function, rounds: int) -> list[float]:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def run(rounds: int, only: list[str] | None = None):

@@ -20,6 +20,7 @@ output (sums, powers, gradients that add).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -67,3 +68,13 @@ def check_same(case: Case, ours, theirs) -> None:
         largest = float(np.max(np.abs(b[np.isfinite(b)]), initial=1.0))
         tolerance = ULPS * np.finfo(a.dtype).eps * largest
         np.testing.assert_allclose(a, b, rtol=0, atol=tolerance, err_msg=case.label)
+
+
+def call_seconds(function, count: int) -> list[float]:
+    """``count`` back-to-back calls of ``function``, each timed: one contender's block of a round."""
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return times

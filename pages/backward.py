@@ -5,7 +5,6 @@ import streamlit as st
 
 from pooling_core.codegen import tensor_code
 from ui import backward, calls
-from ui.figures.window import window_figure
 from ui.views import controls, inputs, lesson, quiz
 from ui.views.page import start
 
@@ -55,16 +54,7 @@ asked = backward.questions_backward(flow, given.words) if page.predicting else N
 hide = quiz.hidden(page, asked)  # predict mode: x.grad waits for Reveal
 told = backward.variant(scene, flow, given, predicting=hide)  # what each step shows, on the page and in its downloads
 
-
-def figure(step: int):
-    """The window of output ``step`` over x.grad so far (over x while predicting), beside g."""
-    return window_figure(told.at(step), step, page.palette, width_px=page.figure_width, every_output=True,
-                         titles=told.labels)  # fmt: skip
-
-
-lesson.step_panel(page, scene, view=lesson.StepView(figure=figure, sentence=told.sentence, export=told))
-if asked is not None:
-    quiz.panel(page, asked)
+lesson.variant_panel(page, told, asked)
 left, right = st.columns(2)
 with left:
     if not hide:  # under the figure: on a projector the figure and its steps come first

@@ -5,7 +5,6 @@ import streamlit as st
 
 from pooling_core.codegen import tensor_code
 from ui import calls, unpool
-from ui.figures.window import window_figure
 from ui.views import controls, inputs, lesson, quiz
 from ui.views.page import start
 
@@ -44,17 +43,7 @@ pool_call = back.pool.with_arguments(return_indices=False)
 scene = lesson.scene_of(pool_call, back.plane)
 told = unpool.variant(scene, back, predicting=hide)  # what each step shows, on the page and in its downloads
 
-
-def figure(step: int):
-    """The window whose maximum goes back at this step, over the unpooled plane, beside y (while
-    predicting: x under the window, beside y)."""
-    return window_figure(told.at(step), step, page.palette, width_px=page.figure_width, every_output=True,
-                         titles=told.labels)  # fmt: skip
-
-
-lesson.step_panel(page, scene, view=lesson.StepView(figure=figure, sentence=told.sentence, export=told))
-if asked is not None:
-    quiz.panel(page, asked)
+lesson.variant_panel(page, told, asked)
 left, right = st.columns(2)
 with left:
     lesson.numbers("input x", back.plane)

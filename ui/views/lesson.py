@@ -210,6 +210,19 @@ def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float
     sync_url()
 
 
+def variant_panel(page: Page, told: scenes.Variant, asked: tuple[questions.Question, ...] | None = None) -> None:
+    """A page's own picture per step (the Backward and Unpooling pages: a :class:`ui.scene.Variant`)
+    with the step panel's controls, sentence and downloads, then predict mode's questions."""
+
+    def figure(step: int):
+        return window_figure(told.at(step), step, page.palette, width_px=page.figure_width, every_output=True,
+                             titles=told.labels)  # fmt: skip
+
+    step_panel(page, told.base, view=StepView(figure=figure, sentence=told.sentence, export=told))
+    if asked is not None:
+        quiz.panel(page, asked)
+
+
 def _hide_result(description: str, arithmetic: str) -> str:
     """The sentence without its answer (predict mode)."""
     shown = arithmetic.rsplit(" = ", 1)[0] + " = ?"
