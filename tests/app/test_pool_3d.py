@@ -24,9 +24,10 @@ def test_defaults_match_torch():
     assert page.code_after("output") == slices_text(_torch({}, kernel_size=2)[0].numpy())
     assert page.code_after("input volume") == slices_text(calls.input_3d({}))
     assert any("matches torch exactly (torch.nn.functional.max_pool3d)" in s for s in page.successes)
-    formulas = [m.value for m in page.at.markdown if m.value.startswith("`D_out") or m.value.startswith("`W_out")]
+    formulas = [line for m in page.at.markdown if m.value.startswith("`D_out") for line in m.value.split("  \n")]
     assert formulas == [
         "`D_out = ⌊(4 + 2·0 − 1·(2−1) − 1)/2⌋ + 1 = 2`",
+        "`H_out = ⌊(4 + 2·0 − 1·(2−1) − 1)/2⌋ + 1 = 2`",
         "`W_out = ⌊(4 + 2·0 − 1·(2−1) − 1)/2⌋ + 1 = 2`",
     ]
     text = page.step_text()

@@ -55,7 +55,7 @@ def test_a_typed_mistake_is_never_blamed_on_the_link_nor_replaced_by_another_val
 
 def test_the_adaptive_formula_with_none_names_the_kept_size():
     page = open_app("pool_2d", function="adaptive_max_pool2d", output_size="None, 2")
-    formulas = [m.value for m in page.at.markdown if "_out =" in m.value]
+    formulas = [line for m in page.at.markdown if "_out =" in m.value for line in m.value.split("  \n")]
     assert formulas[0] == "`H_out = 6 bins over H_in = 6; bin i covers [⌊i·6/6⌋, ⌈(i+1)·6/6⌉)`", formulas
     assert formulas[1].startswith("`W_out = 2 bins over W_in = 6")
     assert not any("None bins" in f for f in formulas)

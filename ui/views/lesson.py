@@ -52,6 +52,7 @@ def numbers(label: str, values: np.ndarray) -> None:
 def formula(call: PoolCall, shape: tuple[int, ...], *, hide_result: bool = False) -> None:
     """The output-size rule with this call's numbers, one line per axis (from the call's windows);
     ``hide_result`` leaves the result to predict (``= ?``)."""
+    lines = []
     for line in call.windows(shape).formulas():
         if hide_result:  # "L_out = ⌊…⌋ + 1 = 5 → 4 (…)" → "L_out = ⌊…⌋ + 1 = ?"; "W_out = 3 bins over …" → "W_out = ?"
             line = (
@@ -59,7 +60,8 @@ def formula(call: PoolCall, shape: tuple[int, ...], *, hide_result: bool = False
                 if "bins over" in line
                 else line.split(" → ")[0].rsplit(" = ", 1)[0] + " = ?"
             )
-        st.markdown(f"`{line}`")
+        lines.append(f"`{line}`")
+    st.markdown("  \n".join(lines))  # one element, an axis a line (less space between them on a projector)
 
 
 def fingerprint(*values) -> str:
