@@ -169,6 +169,10 @@ VIEWS = [
     View("present_backward_1280x720", "backward?present=1&step=2", charts=1, size=(1280, 720), screen_only=True,
          note="presentation mode, the Backward page's first screen"),
     View("phone_backward", "backward", charts=1, size=(390, 844), phone=True, note="the Backward page on a phone"),
+    View("predict_backward", "backward?mode=predict&step=2", charts=1,
+         note="predict mode on the Backward page: x under the window beside g; x.grad waits for Reveal"),
+    View("predict_unpool", "unpool?mode=predict", charts=1,
+         note="predict mode: the size max_unpool gives back, then z"),
 ]  # fmt: skip
 
 

@@ -252,7 +252,7 @@ def questions_backward(flow: Flow, upstream_words: str) -> tuple[questions.Quest
     asked = [questions.Question(
         id="backward:gradient:x.grad",
         prompt=f"`y = {code}` and `y.backward(g)` with g = {upstream_words} (`{_text(flow.upstream)}`). "
-               f"Predict `x.grad = ∂L/∂x`, one number per cell of x. {questions.TYPING_HINT.split(' (')[0]}{rows}.",
+               f"Predict `x.grad = ∂L/∂x`: type one number per cell of x, separated by spaces{rows}.",
         kind="cells", answer=cells, target="x.grad", confusion="gradient",
         explanation=f"- {rule}\n- where windows overlap, the shares add up; a cell no window reads gets 0\n\n"
                     + "  \n".join(worked),
