@@ -814,7 +814,7 @@ def _power(base: np.ndarray, exponent, out: np.ndarray) -> np.ndarray:
 
     torch multiplies for the exponents 2, 3, -1 and -2 (so do we: the same bits), takes the
     square root for ±0.5 and a vectorised pow for the rest (we: a correctly rounded root for
-    1/3 and 1/4, else numpy's pow; within an ulp or so of torch). Negative bases give NaN for a
+    1/3 and 1/4, x·√x for 1.5, else numpy's pow; within an ulp or so of torch). Negative bases give NaN for a
     non-integer exponent and keep their sign for an odd one, as in C's ``pow``.
 
     Positive integer powers up to 16 are products too (``x**4 = (x*x)*(x*x)``, within an ulp
@@ -840,6 +840,13 @@ def _power(base: np.ndarray, exponent, out: np.ndarray) -> np.ndarray:
         np.sqrt(base, out=out)
         if exponent < 0:
             np.divide(one, out, out=out)
+    elif exponent == 1.5:  # x·√x: within an ulp of torch's pow, like numpy's, at a quarter of its time
+        minus_inf = np.flatnonzero(np.isneginf(base))  # C's pow(-inf, 1.5) is +inf; -inf·√-inf would be NaN
+        if out is base:
+            np.multiply(base, np.sqrt(base), out=out)
+        else:
+            np.multiply(np.sqrt(base, out=out), base, out=out)
+        out.ravel()[minus_inf] = np.inf
     elif float(exponent).is_integer() and 4 <= exponent <= 16:
         _integer_power(base, int(exponent), out)
     elif float(exponent).is_integer():
