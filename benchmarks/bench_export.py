@@ -37,6 +37,12 @@ CASES = [
     ("Images zoom default (k=2)", "images", "gif", None),
     ("Channels, the lecture's x", "channels", "gif", None),
     ("Invariance, 5 shifts", "invariance", "gif", None),
+    ("Backward default (x.grad so far, beside g)", "backward", "gif", None),
+    ("Backward 2-D avg k=3 s=1: 16 steps", "backward?dims=2-D&function=avg_pool2d&kernel_size=3&stride=1", "gif", None),
+    ("Unpooling 2-D, output_size=(5, 5)", "unpool?dims=2-D&output_size=5,5", "gif", None),
+    ("Fractional default (4×4 windows on 7×7)", "fractional", "gif", None),
+    ("3-D default (4×4×4, k=2)", "pool_3d", "gif", None),
+    ("3-D avg k=3 s=2 p=1", "pool_3d?function=avg_pool3d&kernel_size=3&stride=2&padding=1", "gif", None),
     ("1-D, 200 values, k=2 s=1: 199 steps", "pool_1d?x=" + ",".join(str(i % 7) for i in range(200))
      + "&kernel_size=2&stride=1", "gif", None),
 ]  # fmt: skip
