@@ -32,7 +32,7 @@ try:
         raise ValueError(" ".join(problems))
     back = unpool.build(plane, arguments, output_size)
 except (ValueError, TypeError) as error:
-    lesson.invalid_call(page, None, plane, str(error), plane[None].shape)
+    lesson.invalid_call(page, None, plane, str(error), plane[None].shape, torch_refused=not problems)
     page.stop()
 
 asked = unpool.questions_unpool(back) if page.predicting else None

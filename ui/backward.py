@@ -248,7 +248,7 @@ def questions_backward(flow: Flow, upstream_words: str) -> tuple[questions.Quest
                "of a tie, as torch's indices say) and none to the others",
         "avg": "an average output is shared by the cells it averaged: each gets g / divisor",
     }.get(kind.removeprefix("adaptive_"), "each cell gets g · ∂y/∂x_i, by the chain rule")  # fmt: skip
-    rows = "; end each row with `;` or a new line" if not one_d else ""
+    rows = "; end each row with `;`" if not one_d else ""
     asked = [questions.Question(
         id="backward:gradient:x.grad",
         prompt=f"`y = {code}` and `y.backward(g)` with g = {upstream_words} (`{_text(flow.upstream)}`). "

@@ -221,7 +221,7 @@ def questions_fractional(call: PoolCall, grid: np.ndarray, seed: int) -> tuple[q
     asked.append(questions.Question(
         id="fractional:windows:y",
         prompt=f"Now predict `y = {short_code(call)}`: the max of each window (rows of H, columns of W). "
-               f"{questions.TYPING_HINT}; end each row with `;` or a new line.",
+               f"{questions.TYPING_HINT}; end each row with `;`.",
         kind="cells", answer=rows,
         explanation=f"- {height.starts_line()}\n- {width.starts_line()}\n- every output is the max of one "
                     f"{height.kernel_size}×{width.kernel_size} window: a row window × a column window",

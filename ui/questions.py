@@ -311,7 +311,8 @@ def _check_shape(question: Question, text: str) -> Marking:
     if len(sizes) != len(answer):
         return Marking(False, f"y has {_plural(len(answer), 'dimension')}; you gave {len(sizes)}.")
     wrong = [str(i) for i, (guess, true) in enumerate(zip(sizes, answer, strict=True)) if guess != true]
-    return Marking(False, f"Wrong size{'s' if len(wrong) > 1 else ''} at dimension {', '.join(wrong)} (from 0).")
+    which = " and ".join(wrong)
+    return Marking(False, f"Wrong size along dimension{'s' if len(wrong) > 1 else ''} {which} (counted from 0).")
 
 
 def _normalised(text: str) -> str:
@@ -408,7 +409,7 @@ def _check_cells(question: Question, typed: str | Sequence[str]) -> Marking:
         return Marking(True, f"All {total} right." if total > 1 else "Right.", cells)
     parts = [f"Wrong: {_listed(wrong, 6)}."] if wrong else []
     if missing or extra:
-        said = f"You typed {_plural(typed_count, 'value')}; the output has {_plural(total, 'cell')}"
+        said = f"You typed {_plural(typed_count, 'value')}; {question.target} has {_plural(total, 'cell')}"
         if missing:
             parts.append(f"{said}, so {_listed(missing, 6)} {'is' if len(missing) == 1 else 'are'} missing.")
         else:
@@ -594,7 +595,7 @@ def _output_cells(pooled: _Pooled, rng: np.random.Generator) -> Question:
         worked = worked[:MAX_STEPS_EXPLAINED] + [f"… and {len(worked) - MAX_STEPS_EXPLAINED} more"]
     asked = f"the plane `{target}` of `y = {pooled.code}`" if pooled.names_planes else f"`y = {pooled.code}`"
     given = _input_text(pooled.batch[plane], pooled.name("x", plane))
-    rows = "; end each row with `;` or a new line" if values.ndim > 1 else ""
+    rows = "; end each row with `;`" if values.ndim > 1 else ""
     return Question(
         id=f"{pooled.page}:windows:{target}",
         prompt=f"Predict {asked}. The input{' plane' if pooled.names_planes else ''}: {given}\n\n{TYPING_HINT}{rows}.",

@@ -129,32 +129,27 @@ def question_sentence(back: Unpooled, step: int) -> tuple[str, str]:
 
 
 def questions_unpool(back: Unpooled) -> tuple[questions.Question, ...]:
-    """Predict mode's questions: the size max_unpool gives back (the ambiguity), then its values.
+    """Predict mode's question: ``z`` itself, one number per cell — how many cells it has is
+    part of the answer (the size max_unpool gives back is the known confusion). One question, not
+    a size and then the values: marking the values would tell the size.
 
     >>> back = build(np.array([1, 4, -1, 3, 2], dtype=np.float32), {"kernel_size": 2})
-    >>> [(q.id, q.answer_text) for q in questions_unpool(back)]
-    [('unpool:size:z', '(4,)'), ('unpool:windows:z', '0 4 0 3')]
+    >>> [(q.id, q.answer_text, q.confusion) for q in questions_unpool(back)]
+    [('unpool:windows:z', '0 4 0 3', 'unpool_size')]
     """
     call = unpool_call(back).functional_code("y, indices").removeprefix("F.")
-    axes = "(L,)" if back.ndim == 1 else "(H, W)"
     one_d = back.ndim == 1
     cells = (tuple(float(v) for v in back.unpooled) if one_d
              else tuple(tuple(float(v) for v in row) for row in back.unpooled))  # fmt: skip
-    rows = "; end each row with `;` or a new line" if not one_d else ""
-    return (
-        questions.Question(
-            id="unpool:size:z", kind="shape", answer=tuple(int(n) for n in back.unpooled.shape),
-            prompt=f"x has shape `{tuple(back.plane.shape)}` and `y, indices = {back.pool.functional_code()}`. "
-                   f"What shape {axes} does `z = {call}` give back (one channel, as `unpooled` is shown)?",
-            explanation=ambiguity(back), confusion="unpool_size",
-        ),
-        questions.Question(
-            id="unpool:windows:z", kind="cells", answer=cells, target="z", confusion="windows",
-            prompt=f"Now predict `z` itself, one number per cell. {questions.TYPING_HINT.split(' (')[0]}{rows}.",
-            explanation="each value of y goes back to the cell its index names (counted through the flattened "
-                        "plane of z), and every other cell is 0: what pooling threw away does not come back.",
-        ),
-    )  # fmt: skip
+    rows = "; end each row with `;`" if not one_d else ""
+    return (questions.Question(
+        id="unpool:windows:z", kind="cells", answer=cells, target="z", confusion="unpool_size",
+        prompt=f"x has shape `{tuple(back.plane.shape)}` and `y, indices = {back.pool.functional_code()}`. Predict "
+               f"`z = {call}`, one number per cell of z, separated by spaces{rows}. How many cells z has is part "
+               "of the answer.",
+        explanation=ambiguity(back) + "\n\nEach value of y goes back to the cell its index names (counted through "
+                    "the flattened plane of z), and every other cell is 0: what pooling threw away does not come back.",
+    ),)  # fmt: skip
 
 
 def variant(scene: scenes.Scene, back: Unpooled, *, predicting: bool = False) -> scenes.Variant:

@@ -203,7 +203,7 @@ def questions_3d(call: PoolCall, volume: np.ndarray, seed: int) -> tuple[questio
             id=f"pool_3d:windows:y[{d}]", kind="cells", target=f"y[{d}]",
             answer=tuple(tuple(float(v) for v in row) for row in output[d]),
             prompt=f"Predict the output slice `y[{d}]` (rows h, columns w). {questions.TYPING_HINT}; end each row "
-                   "with `;` or a new line.",
+                   "with `;`.",
             explanation="its windows are boxes across the slices of the volume:\n\n" + "  \n".join(worked[:12]),
             confusion="windows", focus=(d,),
         ))  # fmt: skip

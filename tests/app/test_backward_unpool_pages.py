@@ -99,21 +99,30 @@ def test_backward_predict_asks_for_the_zeros_of_a_max_and_not_of_an_average():
     assert average.code_after("x.grad = ∂L/∂x") is None and not average.errors
 
 
-def test_unpooling_predict_mode_asks_the_size_then_the_values():
+def test_unpooling_predict_mode_asks_for_z_whose_size_is_part_of_the_answer():
     page = open_app("unpool", mode="predict")
     assert not page.errors, page.errors
     assert page.code_after("unpooled") is None
     text = _page_text(page)
     assert "not 5" not in text and "z.shape  # ?" in text and "(1, 4)" not in text
     assert "→ ?" in page.step_text() and "unpooled[" not in page.step_text()
-    key = page.private("guess:unpool:size:z")
-    page.at.text_input(key=key).input("(5,)").run()
-    page.click("check")
-    assert any("pooling-mark" in m.value and "❌" in m.value for m in page.at.markdown)
-    page.at.text_input(key=key).input("(4,)").run()
+    key = page.private("guess:unpool:windows:z")
+    page.at.text_input(key=key).input("0 4 0 3 0").run()  # five cells, as x has: the confusion
     page.click("check")
     marks = [m.value for m in page.at.markdown if "pooling-mark" in m.value]
-    assert "✅" in marks[0], marks
+    assert "❌" in marks[0] and "z has 4 cells: 1 value too many" in marks[0], marks
+    page.at.text_input(key=key).input("0 4 0 3").run()
+    page.click("check")
+    marks = [m.value for m in page.at.markdown if "pooling-mark" in m.value]
+    assert "✅" in marks[0] and "❌" not in marks[0], marks
     page.click("reveal")
     assert page.code_after("unpooled") == "0 4 0 3"
     assert "**not 5**" in _page_text(page)
+
+
+def test_unpooling_says_a_value_it_cannot_read_without_blaming_torch():
+    page = open_app("unpool").type("kernel_size", "abc")  # typed: a link's bad value gets a notice instead
+    shown = [e for e in page.errors if "kernel_size" in e]
+    assert shown and not shown[0].startswith("torch's rule"), page.errors
+    refused = open_app("unpool").type("output_size", "9")
+    assert any(e.startswith("torch's rule: ") for e in refused.errors), refused.errors

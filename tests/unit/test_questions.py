@@ -75,13 +75,13 @@ def test_a_short_answer_marks_the_missing_cells_wrong_and_says_so():
     marking = q.check(main_question(), "4 0 2")
     assert marking.right is False
     assert marking.cells == (True, True, True, False, False)
-    assert marking.message == "You typed 3 values; the output has 5 cells, so y[3], y[4] are missing."
+    assert marking.message == "You typed 3 values; y has 5 cells, so y[3], y[4] are missing."
 
 
 def test_a_long_answer_counts_the_extra_values_as_wrong():
     marking = q.check(main_question(), "4 0 2 3 3 1 7")
     assert (marking.right, marking.cells, marking.extra) == (False, (True,) * 5, 2)
-    assert marking.message == "You typed 7 values; the output has 5 cells: 2 values too many."
+    assert marking.message == "You typed 7 values; y has 5 cells: 2 values too many."
 
 
 def test_a_word_instead_of_a_number_gives_a_message_not_an_exception():
@@ -154,7 +154,7 @@ def test_shapes_are_typed_as_a_tuple_or_numbers(typed):
 
 def test_a_wrong_shape_says_which_dimension():
     question = q.Question("t", "?", "shape", (1, 2, 2, 3), "…", "output_size")
-    assert q.check(question, "(1, 2, 2, 6)").message == "Wrong size at dimension 3 (from 0)."
+    assert q.check(question, "(1, 2, 2, 6)").message == "Wrong size along dimension 3 (counted from 0)."
     assert q.check(question, "(2, 3)").message == "y has 4 dimensions; you gave 2."
     assert q.check(question, "(2, three)").right is None
     assert q.check(question, "(2, three)").message == '"three" is not a whole number: type a shape like (2, 3).'

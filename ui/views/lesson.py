@@ -187,7 +187,7 @@ def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float
                      width=110)  # fmt: skip
     if count > 1 and not page.presenting:  # on a projector: the buttons and the keys
         session[page.private("scrub")] = step + 1
-        st.slider("output cell", 1, count, key=page.private("scrub"), on_change=_scrubbed, args=(page,),
+        st.slider("step", 1, count, key=page.private("scrub"), on_change=_scrubbed, args=(page,),
                   help="Drag to any step; the link follows.")  # fmt: skip
     exported = scene if view is None else view.export  # a page's own picture exports its own subject
     if exported is not None:
@@ -235,14 +235,18 @@ def _hide_result(description: str, arithmetic: str) -> str:
 # --- the invalid call, the badge, the code -------------------------------------------------------------
 
 
-def invalid_call(page: Page, call: PoolCall | None, plane: np.ndarray, problem: str, batch_shape) -> None:
-    """A call torch refuses: the input stays drawn, the rule is said once, with a value that works."""
+def invalid_call(page: Page, call: PoolCall | None, plane: np.ndarray, problem: str, batch_shape, *,
+                 torch_refused: bool | None = None) -> None:  # fmt: skip
+    """A call torch refuses, or a value that cannot be read: said once, with a value that works,
+    right under the controls (a tall figure below would push it off the screen); the input stays
+    drawn under it. ``torch_refused`` (default: a call was made) prefixes torch's rule as such."""
+    hint = advice.suggestion(call, batch_shape, ValueError(problem)) if call is not None else None
+    refused = call is not None if torch_refused is None else torch_refused
+    st.error(("torch's rule: " if refused else "") + problem + (f" — {hint}." if hint else ""), icon="✋")
     shown = call or PoolCall("max_pool1d" if plane.ndim == 1 else "max_pool2d", {"kernel_size": 1})
     figure = window_figure(scenes.input_only(shown, plane), 0, page.palette)
     st.plotly_chart(figure, key=page.private("figure"), config=CHART_CONFIG, theme=None,
                     alt="The input; these parameters give no output.")  # fmt: skip
-    hint = advice.suggestion(call, batch_shape, ValueError(problem)) if call is not None else None
-    st.error(f"torch's rule: {problem}" + (f" — {hint}." if hint else ""), icon="✋")
 
 
 def _compare(function: str, arguments: dict, batch: np.ndarray):
