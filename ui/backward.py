@@ -33,8 +33,9 @@ from ui import scene as scenes
 
 UPSTREAMS = ("ones", "one-hot", "random integers", "typed")
 UPSTREAM_FIELDS = ("upstream", "cell", "gradient_seed", "gradient")  # the page's fields that choose g
-LABELS = ("x.grad so far (where each gradient lands)", "g = ∂L/∂y (arrives from above)")
-PREDICTING_LABELS = ("x: where will each gradient land?", LABELS[1])
+# Short: in 2-D the two panels' names sit side by side, on a phone in ~170 px each
+LABELS = ("x.grad so far", "g = ∂L/∂y")
+PREDICTING_LABELS = ("x: where does g go?", LABELS[1])
 
 
 def upstream(kind: str, shape: tuple[int, ...], *, cell: int = 0, seed: int = 0, typed: str = "") -> np.ndarray:

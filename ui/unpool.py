@@ -94,6 +94,8 @@ def ambiguity(back: Unpooled) -> str:
                 f"- {name}: {size} cells pool to {pooled}; unpooling {pooled} would give back {rule} by default — "
                 f"not {size} — and `output_size` asks for **{got}** ({choices})."
             )
+    if len(lines) == 2 and lines[0][len("- H"):] == lines[1][len("- W"):]:  # a square case: say it once
+        lines = ["- H and W, each" + lines[0][len("- H"):]]
     return "\n".join(lines)
 
 
@@ -174,9 +176,9 @@ z = max_unpool1d(y, indices, kernel_size=2, output_size=(5,))')
     columns = (min(scene.columns[0], 0), max(scene.columns[1], grid.shape[1] - 1))
     shown = dataclasses.replace(scene, inputs=grid, value_range=scenes.value_range(back.plane, back.unpooled),
                                 ghosts={}, rows=rows, columns=columns)  # fmt: skip
-    pool_call = back.pool.with_arguments(return_indices=False)
     named = unpool_call(back)
-    labels = (f"{back.unpool.function}(y, indices): the maxima back, 0 elsewhere", f"y = {pool_call.functional_code()}")
+    # short: in 2-D the two panels' names sit side by side (on a phone in ~170 px each)
+    labels = (f"z = {back.unpool.function}(y, indices)", "y (pooled)")
     if predicting:
         shown, labels = scene, ("x", labels[1])
     return scenes.Variant(
