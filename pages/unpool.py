@@ -16,12 +16,13 @@ page.intro(
     "else** — what the pooling threw away is gone. (Segmentation networks such as SegNet upsample this way.)",
 )
 notice_area = st.container()
-dims = controls.choice(page, "dims", widget=st.radio, horizontal=True, help="A sequence, or a grid.")
+with page.controls(row="what"):  # a sequence or a grid, and the size asked back (one line on a projector)
+    dims = controls.choice(page, "dims", widget=st.radio, horizontal=True, help="A sequence, or a grid.")
+    output_sizes = controls.size_text(page, "output_size", label="output_size of max_unpool (None = the default)")
 plane = inputs.sequence_input(page) if dims == "1-D" else inputs.grid_input(page)
 with page.controls():
     typed = {name: controls.size_text(page, name, label=controls.LABELS_2D.get(name)) for name in calls.UNPOOL_SIZES}
-    typed["output_size"] = controls.size_text(page, "output_size",
-                                              label="output_size of max_unpool (None = the default)")  # fmt: skip
+typed["output_size"] = output_sizes
 page.show_notices(notice_area)
 if plane is None:
     page.stop()
@@ -37,13 +38,13 @@ except (ValueError, TypeError) as error:
 
 asked = unpool.questions_unpool(back) if page.predicting else None
 hide = quiz.hidden(page, asked)  # predict mode: z's size and values wait for Reveal
-if not hide:
-    st.markdown(unpool.ambiguity(back))
 pool_call = back.pool.with_arguments(return_indices=False)
 scene = lesson.scene_of(pool_call, back.plane)
 told = unpool.variant(scene, back, predicting=hide)  # what each step shows, on the page and in its downloads
 
 lesson.variant_panel(page, told, asked)
+if not hide:  # why z has the size it has: under the figure that shows it (on a projector the steps come first)
+    st.markdown(unpool.ambiguity(back))
 left, right = st.columns(2)
 with left:
     lesson.numbers("input x", back.plane)
