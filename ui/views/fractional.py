@@ -7,12 +7,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from ui import calls, data
+from ui import calls
 from ui import fractional as story
 from ui import scene as scenes
 from ui.figures.fractional import windows_figure
 from ui.figures.window import window_figure
-from ui.views import controls, lesson, quiz
+from ui.views import controls, inputs, lesson, quiz
 from ui.views.page import Page
 
 PRESETS = ("random integers", "gradient", "checkerboard", "single spike")
@@ -34,34 +34,10 @@ HELP = {
 # --- the input and the controls -------------------------------------------------------------------
 
 
-def _load_preset(page: Page) -> None:
-    name = st.session_state[page.private("preset")]
-    if name is None:
-        return
-    seed = int(st.session_state.get(page.key("seed"), 0))
-    st.session_state[page.key("grid")] = data.format_grid(data.preset_grid(name, seed, side=SIDE))
-    random = name in ("random integers", "single spike")
-    st.session_state[page.private("loaded")] = [f"Loaded the preset “{name}”" + (f" (seed {seed})." if random else ".")]
-    st.session_state[page.private("preset")] = None  # an action, not a choice that stays
-
-
 def grid_input(page: Page) -> np.ndarray | None:
-    """The input grid (``?grid=``), typed; a preset fills it. Returns the grid, or None after saying why not."""
-    where = st.expander("input grid (edit)") if page.presenting else st.container()  # on a slide: the figure shows it
-    with where:
-        text = controls.text(page, "grid", "grid — rows of numbers, one row per line (or separated by ;)",
-                             widget=st.text_area, height=200)  # fmt: skip
-    if not page.presenting:
-        st.selectbox("preset", PRESETS, index=None, placeholder="load a preset…", key=page.private("preset"),
-                     on_change=_load_preset, args=(page,),
-                     help="A 7×7 grid; the random ones use the seed of the samples.")  # fmt: skip
-    for note in st.session_state.pop(page.private("loaded"), []):
-        st.info(note)
-    try:
-        return data.parse_grid(text)
-    except ValueError as error:
-        st.error(str(error), icon="✋")
-        return None
+    """The input grid, and presets of :data:`SIDE` × :data:`SIDE` drawn with the samples' seed."""
+    return inputs.grid_input(page, PRESETS, side=SIDE, own_seed=False,
+                             preset_help="A 7×7 grid; the random ones use the seed of the samples.")  # fmt: skip
 
 
 def fractional_controls(page: Page) -> calls.Chosen:

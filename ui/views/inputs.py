@@ -83,13 +83,24 @@ def sequence_input(page: Page) -> np.ndarray | None:
     return _parsed(data.parse_sequence, text)
 
 
-def grid_input(page: Page) -> np.ndarray | None:
-    """The 2-D input grid (``?grid=``). Returns the values, or None after saying why not."""
+def grid_input(page: Page, presets: tuple[str, ...] = data.PRESETS_2D, *, side: int | None = None,
+               own_seed: bool = True, preset_help: str | None = None) -> np.ndarray | None:  # fmt: skip
+    """The 2-D input grid (``?grid=``). Returns the values, or None after saying why not.
+
+    ``presets`` fill it (``side`` × ``side`` where the preset takes a size); their seed is the
+    page's ``seed`` field, drawn here beside them unless ``own_seed`` is False (the Fractional
+    page's seed is its samples', among its controls).
+    """
     where = st.expander("input grid (edit)") if page.presenting else st.container()  # on a slide: the figure shows it
     with where:
         text = controls.text(page, "grid", "grid — rows of numbers, one row per line (or separated by ;)",
                              widget=st.text_area, height=230)  # fmt: skip
     if not page.presenting:
-        _presets(page, "grid", data.PRESETS_2D, _grid_preset, st.columns([3, 1], vertical_alignment="bottom"))
+        make = _grid_preset if side is None else lambda name, seed: data.format_grid(data.preset_grid(name, seed, side))
+        if own_seed:
+            _presets(page, "grid", presets, make, st.columns([3, 1], vertical_alignment="bottom"))
+        else:
+            st.selectbox("preset", presets, index=None, placeholder="load a preset…", key=page.private("preset"),
+                         on_change=_load_preset, args=(page, "grid", make), help=preset_help)  # fmt: skip
     _loaded_notes(page)
     return _parsed(data.parse_grid, text)
