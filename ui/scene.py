@@ -47,8 +47,30 @@ class Overlay:
     shared: tuple[tuple[int, int], ...] = ()  # adaptive bins: cells another bin reads too (bins overlap)
 
 
+class Stepped:
+    """What a picture stepped one output cell at a time offers (:class:`Scene`, and
+    :class:`ui.volume.VolumeScene`): needs ``call`` and ``overlays``, one per step."""
+
+    @property
+    def is_max(self) -> bool:
+        return self.call.is_max
+
+    @property
+    def pad_label(self) -> str:
+        """What a padding cell holds: −∞ for max pooling (it never wins), 0 for the others."""
+        return "−∞" if self.is_max else "0"
+
+    @property
+    def step_count(self) -> int:
+        return len(self.overlays)
+
+    def clamp(self, step: int) -> int:
+        """``step`` moved inside ``[0, step_count)``."""
+        return min(max(int(step), 0), max(self.step_count - 1, 0))
+
+
 @dataclass(frozen=True)
-class Scene:
+class Scene(Stepped):
     """The picture of ``call`` on one plane.
 
     ``outputs`` is None when the call is invalid for this input: the input is still drawn.
@@ -67,23 +89,6 @@ class Scene:
     value_range: tuple[float, float]  # one colour scale for input and output
     overlays: tuple[Overlay, ...]
     steps: tuple[Step, ...]
-
-    @property
-    def is_max(self) -> bool:
-        return self.call.is_max
-
-    @property
-    def pad_label(self) -> str:
-        """What a padding cell holds: −∞ for max pooling (it never wins), 0 for the others."""
-        return "−∞" if self.is_max else "0"
-
-    @property
-    def step_count(self) -> int:
-        return len(self.overlays)
-
-    def clamp(self, step: int) -> int:
-        """``step`` moved inside ``[0, step_count)``."""
-        return min(max(int(step), 0), max(self.step_count - 1, 0))
 
     def revealed(self, step: int) -> np.ndarray:
         """``(rows_out, columns_out)`` bool: the outputs computed by steps ``0..step``."""

@@ -28,7 +28,7 @@ import numpy as np
 from pooling_core import PoolCall
 from pooling_core.animation import CELL_INPUT, CELL_OVERHANG, CELL_PADDING, Step, fmt, pool_steps
 from ui import questions
-from ui.scene import UNREAD_PADDING, value_range
+from ui.scene import UNREAD_PADDING, Stepped, value_range
 
 NAMES = ("D", "H", "W")
 
@@ -46,7 +46,7 @@ class Box:
 
 
 @dataclass(frozen=True)
-class VolumeScene:
+class VolumeScene(Stepped):
     """The picture of a 3-D call on one ``(D, H, W)`` plane. ``outputs`` is None for a call torch
     refuses: the volume is still drawn. Offers what :func:`ui.views.lesson.step_panel` asks of a
     scene (``step_count``, ``clamp``, ``overlays``, ``dropped``)."""
@@ -60,21 +60,6 @@ class VolumeScene:
     value_range: tuple[float, float]
     overlays: tuple[Box, ...]
     steps: tuple[Step, ...]
-
-    @property
-    def is_max(self) -> bool:
-        return self.call.is_max
-
-    @property
-    def pad_label(self) -> str:
-        return "−∞" if self.is_max else "0"
-
-    @property
-    def step_count(self) -> int:
-        return len(self.overlays)
-
-    def clamp(self, step: int) -> int:
-        return min(max(int(step), 0), max(self.step_count - 1, 0))
 
     @property
     def slices(self) -> range:
