@@ -368,6 +368,13 @@ def text_block_height(kit: Kit, blocks) -> int:
     return max(len(first) + len(rest) for first, rest in blocks) * line_height(kit) + kit.px(10)
 
 
+def text_area(kit: Kit, top: int, blocks) -> tuple[Box, int]:
+    """Where the steps' text goes under a picture drawn down to ``top`` (margin to margin, tall
+    enough for the longest of ``blocks``), and the height of the whole picture with it."""
+    box = (kit.margin, top, kit.width - kit.margin - 1, top + text_block_height(kit, blocks))
+    return box, box[3] + kit.margin
+
+
 def title_lines(kit: Kit, title: str, width: float) -> list[Line]:
     return wrap([Run(title, kit.title_font, kit.colour("text"))], width)
 

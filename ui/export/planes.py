@@ -89,9 +89,7 @@ class PlanesPicture:
         self.text_top = top + samples * size[1] + (samples - 1) * row_gap + kit.px(28)
         texts = [self._text(step) for step in [None, *range(self.count)]]
         self.texts = {step: text for step, text in zip([None, *range(self.count)], texts, strict=True)}
-        height = kit_draw.text_block_height(kit, texts)
-        self.text_box: Box = (margin, self.text_top, kit.width - margin - 1, self.text_top + height)
-        self.height = self.text_box[3] + margin
+        self.text_box, self.height = kit_draw.text_area(kit, self.text_top, texts)
 
     @property
     def count(self) -> int:

@@ -383,9 +383,7 @@ class ScenePicture:
         self.panel = Panel(shown, kit, (kit.width - probe.size[0]) // 2, top, cell, labels, texts=texts)
         self.text_top = top + self.panel.size[1] + kit.px(28)
         self.texts = [self._text(step) for step in range(steps.step_count)]
-        height = kit_draw.text_block_height(kit, self.texts)
-        self.text_box: Box = (margin, self.text_top, kit.width - margin - 1, self.text_top + height)
-        self.height = self.text_box[3] + margin
+        self.text_box, self.height = kit_draw.text_area(kit, self.text_top, self.texts)
 
     @property
     def count(self) -> int:

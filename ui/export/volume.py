@@ -218,9 +218,7 @@ class VolumePicture:
         self.slices = Slices(scene, kit, top, cell, page.per_row)
         self.text_top = self.slices.bottom + kit.px(28)
         self.texts = [self._text(step) for step in range(self.count)]
-        height = kit_draw.text_block_height(kit, self.texts)
-        self.text_box: Box = (margin, self.text_top, kit.width - margin - 1, self.text_top + height)
-        self.height = self.text_box[3] + margin
+        self.text_box, self.height = kit_draw.text_area(kit, self.text_top, self.texts)
 
     @property
     def count(self) -> int:
