@@ -492,16 +492,21 @@ def _fractional(fn, ndim, input, kernel_size, output_size, output_ratio, return_
     batch, batched, kernel_size, output_size, samples = _fractional_plan(
         fn, ndim, input, kernel_size, output_size, output_ratio, samples, generator
     )
-    count, spatial = batch.shape[0], batch.shape[2:]
-    if batch.size == 0 or 0 in output_size:
-        values = np.empty(batch.shape[:2] + output_size, dtype=batch.dtype)
-        indices = np.zeros(batch.shape[:2] + output_size, dtype=np.int64)
-    else:
-        starts = _args.fractional_plane_starts(spatial, kernel_size, output_size, samples[:count])
-        values, indices = max_fractional(batch, kernel_size, starts)
+    values, indices = _fractional_winners(batch, kernel_size, output_size, samples)
     if return_indices:
         return _unbatch(values, batched), _unbatch(indices, batched)
     return _unbatch(values, batched)
+
+
+def _fractional_winners(batch, kernel_size, output_size, samples):
+    """``(values, indices)`` of a fractional max pool on ``(N, C, *spatial)`` ``batch``, as
+    :func:`_fractional_plan` resolved its sizes and samples (its gradient uses them too)."""
+    count, spatial = batch.shape[0], batch.shape[2:]
+    if batch.size == 0 or 0 in output_size:
+        return np.empty(batch.shape[:2] + output_size, dtype=batch.dtype), np.zeros(batch.shape[:2] + output_size,
+                                                                                    dtype=np.int64)  # fmt: skip
+    starts = _args.fractional_plane_starts(spatial, kernel_size, output_size, samples[:count])
+    return max_fractional(batch, kernel_size, starts)
 
 
 def fractional_max_pool2d(

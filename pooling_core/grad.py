@@ -670,10 +670,9 @@ def _fractional_input(fn, ndim, input, grad_output, kernel_size, output_size, ou
         fn, ndim, input, kernel_size, output_size, output_ratio, samples, generator
     )  # the forward's rules, and its samples (drawn from the seed as the forward draws them)
     upstream = _upstream(fn, grad_output, batch, batched, output_size)
-    # The forward's winners (its fast path), then one flat scatter, in torch's order.
-    _, indices = functional._fractional(fn, ndim, input, kernel_size, output_size, output_ratio, True, samples,
-                                        generator)  # fmt: skip
-    return _unbatch(kernels.scatter_add(batch.shape, indices if batched else indices[None], upstream), batched)
+    # The forward's winners (its fast path, on the plan above), then one flat scatter, in torch's order.
+    _, indices = functional._fractional_winners(batch, kernel_size, output_size, samples)
+    return _unbatch(kernels.scatter_add(batch.shape, indices, upstream), batched)
 
 
 def fractional_max_pool2d_input(
