@@ -238,8 +238,7 @@ def questions_backward(flow: Flow, upstream_words: str) -> tuple[questions.Quest
     """
     code = flow.call.functional_code().removeprefix("F.")
     one_d = flow.plane.ndim == 1
-    cells = (tuple(float(v) for v in flow.gradient) if one_d
-             else tuple(tuple(float(v) for v in row) for row in flow.gradient))  # fmt: skip
+    cells, g_typed = questions.as_cells(flow.gradient), questions.cells_text(questions.as_cells(flow.upstream))
     worked = [f"step {step + 1}: {sentence(flow, step)[0]}" for step in range(len(flow.shares))]
     if len(worked) > MAX_STEPS_EXPLAINED:
         worked = worked[:MAX_STEPS_EXPLAINED] + [f"… and {len(worked) - MAX_STEPS_EXPLAINED} more"]
@@ -252,7 +251,7 @@ def questions_backward(flow: Flow, upstream_words: str) -> tuple[questions.Quest
     rows = "; end each row with `;`" if not one_d else ""
     asked = [questions.Question(
         id="backward:gradient:x.grad",
-        prompt=f"`y = {code}` and `y.backward(g)` with g = {upstream_words} (`{_text(flow.upstream)}`). "
+        prompt=f"`y = {code}` and `y.backward(g)` with g = {upstream_words} (`{g_typed}`). "
                f"Predict `x.grad = ∂L/∂x`: type one number per cell of x, separated by spaces{rows}.",
         kind="cells", answer=cells, target="x.grad", confusion="gradient",
         explanation=f"- {rule}\n- where windows overlap, the shares add up; a cell no window reads gets 0\n\n"
@@ -269,12 +268,6 @@ def questions_backward(flow: Flow, upstream_words: str) -> tuple[questions.Quest
                         "gradient is sparse.",
         ))  # fmt: skip
     return tuple(asked)
-
-
-def _text(values: np.ndarray) -> str:
-    """``1 1 1`` or ``1 2; 3 4``: values as a student would type them."""
-    rows = values[None] if values.ndim == 1 else values
-    return "; ".join(" ".join(fmt(v) for v in row) for row in rows)
 
 
 def variant(scene: scenes.Scene, flow: Flow, given: Upstream, *, predicting: bool = False) -> scenes.Variant:

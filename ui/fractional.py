@@ -217,7 +217,7 @@ def questions_fractional(call: PoolCall, grid: np.ndarray, seed: int) -> tuple[q
             explanation=f"- `{axis.alpha_line()}`\n- `{axis.starts_line()}`\n- {axis.spacing()}",
             confusion="windows", target=f"start_{axis.name}",
         ))  # fmt: skip
-    rows = tuple(tuple(float(value) for value in row) for row in output)
+    rows = questions.as_cells(output)
     asked.append(questions.Question(
         id="fractional:windows:y",
         prompt=f"Now predict `y = {short_code(call)}`: the max of each window (rows of H, columns of W). "

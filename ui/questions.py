@@ -127,7 +127,7 @@ class Question:
     def answer_text(self) -> str:
         """The answer as the page writes it, and as a student may type it to be right."""
         if self.kind == "cells":
-            return _cells_text(self.answer)
+            return cells_text(self.answer)
         if self.kind == "number":
             return _number_text(self.answer)
         if self.kind == "shape":
@@ -172,18 +172,18 @@ def _number_text(value) -> str:
     return fmt(value).replace("−", "-")
 
 
-def _cells_text(values) -> str:
+def cells_text(values) -> str:
     """``4 0 2 3 3``; rows joined by ``; `` in 2-D."""
     if values and isinstance(values[0], tuple):
-        return "; ".join(_cells_text(row) for row in values)
+        return "; ".join(cells_text(row) for row in values)
     return " ".join(_number_text(value) for value in values)
 
 
-def _as_cells(array: np.ndarray) -> tuple:
+def as_cells(array: np.ndarray) -> tuple:
     """An output as nested tuples of Python floats: frozen, and written cell by cell."""
     if array.ndim == 1:
         return tuple(float(value) for value in array)
-    return tuple(_as_cells(row) for row in array)
+    return tuple(as_cells(row) for row in array)
 
 
 def _input_text(plane: np.ndarray, name: str = "x") -> str:
@@ -191,8 +191,8 @@ def _input_text(plane: np.ndarray, name: str = "x") -> str:
     if plane.size > MAX_SHOWN_VALUES:
         return f"`{name}` of shape {tuple(plane.shape)}, as on the page"
     if plane.ndim == 1:
-        return f"`{name} = {_cells_text(_as_cells(plane))}`"
-    rows = "\n".join(_cells_text(_as_cells(row)) for row in plane)
+        return f"`{name} = {cells_text(as_cells(plane))}`"
+    rows = "\n".join(cells_text(as_cells(row)) for row in plane)
     return f"`{name}` (shape {tuple(plane.shape)}):\n\n```\n{rows}\n```"
 
 
@@ -600,7 +600,7 @@ def _output_cells(pooled: _Pooled, rng: np.random.Generator) -> Question:
         id=f"{pooled.page}:windows:{target}",
         prompt=f"Predict {asked}. The input{' plane' if pooled.names_planes else ''}: {given}\n\n{TYPING_HINT}{rows}.",
         kind="cells",
-        answer=_as_cells(values),
+        answer=as_cells(values),
         explanation=_bullets(lines) + "\n\n" + "  \n".join(worked),
         confusion="windows",
         target=target,
@@ -1105,4 +1105,4 @@ def questions_invariance(
 
 __all__ = ["Question", "Marking", "check", "same_number", "questions_1d", "questions_2d", "questions_channels",
            "questions_torch_api", "questions_invariance", "KINDS", "CONFUSIONS", "PAGES", "PADDING_OPTIONS",
-           "PERMUTATION_OPTIONS", "TRANSLATION_OPTIONS"]  # fmt: skip
+           "PERMUTATION_OPTIONS", "TRANSLATION_OPTIONS", "as_cells", "cells_text"]  # fmt: skip

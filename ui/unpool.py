@@ -141,8 +141,7 @@ def questions_unpool(back: Unpooled) -> tuple[questions.Question, ...]:
     """
     call = unpool_call(back).functional_code("y, indices").removeprefix("F.")
     one_d = back.ndim == 1
-    cells = (tuple(float(v) for v in back.unpooled) if one_d
-             else tuple(tuple(float(v) for v in row) for row in back.unpooled))  # fmt: skip
+    cells = questions.as_cells(back.unpooled)
     rows = "; end each row with `;`" if not one_d else ""
     return (questions.Question(
         id="unpool:windows:z", kind="cells", answer=cells, target="z", confusion="unpool_size",

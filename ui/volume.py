@@ -186,7 +186,7 @@ def questions_3d(call: PoolCall, volume: np.ndarray, seed: int) -> tuple[questio
         worked = [f"y[{', '.join(map(str, s.output_index))}] = {s.arithmetic}" for s in steps if s.output_index[0] == d]
         asked.append(questions.Question(
             id=f"pool_3d:windows:y[{d}]", kind="cells", target=f"y[{d}]",
-            answer=tuple(tuple(float(v) for v in row) for row in output[d]),
+            answer=questions.as_cells(output[d]),
             prompt=f"Predict the output slice `y[{d}]` (rows h, columns w). {questions.TYPING_HINT}; end each row "
                    "with `;`.",
             explanation="its windows are boxes across the slices of the volume:\n\n" + "  \n".join(worked[:12]),
