@@ -320,6 +320,42 @@ def test_adaptive_fast_paths_equal_gather(spatial, out):
         check_adaptive(batch, windows)
 
 
+def _no_nan(batch: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(batch), -np.inf, batch).astype(batch.dtype)
+
+
+@pytest.mark.parametrize("spatial, out", ADAPTIVE_CASES)
+def test_argmax_over_copied_windows_equals_gather(spatial, out):
+    """The window-copy argmax on every case, whether or not the rule would pick it: without
+    NaN (ties, ±inf and signed zeros) it is torch's index bit for bit."""
+    rng = np.random.default_rng(sum(spatial) * 11 + sum(out))
+    windows = adaptive_windows(spatial, out)
+    for case in range(4):
+        dtype = (np.float32, np.float64)[case % 2]
+        values = [0.0, -0.0] if case == 3 else None
+        batch = _no_nan(make_input(rng, ((1, 1), (2, 3))[case % 2] + spatial, dtype, values=values))
+        expected = _kernels.max_reduce_gather(batch, windows)[1]
+        flat_batch, axes = _adaptive._plan(batch, windows)
+        index = np.empty(batch.shape[:2] + tuple(bins.out for bins in axes), np.int64)
+        _adaptive._argmax_by_windows(axes, flat_batch, [], index)
+        _same_bits(index.reshape(expected.shape), expected)
+
+
+def test_argmax_over_copied_windows_takes_wide_windows_and_leaves_nan_to_the_scan():
+    taken = [
+        (spatial, out)
+        for spatial, out in ADAPTIVE_CASES
+        if _adaptive._gathers_windows(*_adaptive._plan(np.zeros((1, 1) + spatial), adaptive_windows(spatial, out)))
+    ]
+    assert {len(spatial) for spatial, _ in taken} >= {1, 2}, taken
+    rng = np.random.default_rng(5)
+    for spatial, out in taken:  # with NaN in some windows: torch's last NaN, by the scan
+        batch = make_input(rng, (2, 3) + spatial, np.float32)
+        batch.flat[:: max(1, batch.size // 7)] = np.nan
+        check_adaptive(batch, adaptive_windows(spatial, out))
+        check_adaptive(_no_nan(batch), adaptive_windows(spatial, out))
+
+
 def test_adaptive_fast_paths_on_two_threads():
     """Big enough for the two-thread split (by samples, then channels), and for segments in
     several blocks of rows."""
@@ -328,6 +364,7 @@ def test_adaptive_fast_paths_on_two_threads():
         batch = make_input(rng, lead + (150, 230), np.float32)
         assert batch.size >= _kernels.PARALLEL_MIN_OUTPUTS
         check_adaptive(batch, adaptive_windows((150, 230), (7, 9)))
+        check_adaptive(_no_nan(batch), adaptive_windows((150, 230), (7, 9)))  # windows copied out
     batch = make_input(rng, (2, 3, 70_001), np.float32)
     assert 70_001 > _adaptive.SEGMENT_BLOCK // 2
     check_adaptive(batch, adaptive_windows((70_001,), (333,)))

@@ -185,7 +185,7 @@ def test_flat_scatter_equals_definition(dtype):
         plane = int(np.prod(spatial))
         indices = rng.integers(0, min(plane, 1 + case % 5) if case % 4 == 0 else plane, lead + outputs)  # repeats
         g = rng.standard_normal(lead + outputs).astype(dtype)
-        g.ravel()[:: 7] = (0.0, -0.0, np.inf, -np.inf, np.nan, 1e30, -1e30)[case % 7]
+        g.ravel()[::7] = (0.0, -0.0, np.inf, -np.inf, np.nan, 1e30, -1e30)[case % 7]
         _same_bits(kernels.scatter_add(lead + spatial, indices, g),
                    kernels.scatter_add_definition(lead + spatial, indices, g), (lead, spatial, outputs))  # fmt: skip
 

@@ -158,7 +158,9 @@ def test_a_page_loads_and_a_change_works_through_the_balancer(page, served):
     assert main.inner_text() != before, "the page did not change after kernel_size did"
     assert_no_exception(page)
     assert page.script_runs and set(page.script_runs) <= {
-        "FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY", "FINISHED_EARLY_FOR_RERUN"
+        "FINISHED_SUCCESSFULLY",
+        "FINISHED_FRAGMENT_RUN_SUCCESSFULLY",
+        "FINISHED_EARLY_FOR_RERUN",
     }
 
     route = _cookie_of(page)

@@ -69,9 +69,7 @@ def test_by_the_navigation_after_changes_elsewhere(page, streamlit_server):
     open_app(page, streamlit_server, "pool_2d")
     box = page.locator(f".st-key-{state.key('pool_2d', 'kernel_size')} input")
     act_and_settle(page, lambda: (box.fill("3"), box.press("Enter")))
-    act_and_settle(
-        page, lambda: choose(page, "pool_2d__function", "avg_pool2d")
-    )
+    act_and_settle(page, lambda: choose(page, "pool_2d__function", "avg_pool2d"))
     assert broken(page) is None
 
     _switch(page, "fractional")
