@@ -224,7 +224,8 @@ def sum_adaptive(batch: np.ndarray, windows: Windows) -> np.ndarray:
         # one sum over each plane: a product with a vector of ones, which BLAS runs on both
         # cores with its vector loops (8x64 planes of 56x56: 0.037 ms, einsum 0.062, torch 0.045)
         rows = batch.reshape(-1, batch.shape[-1])
-        out = np.matmul(rows, np.ones(rows.shape[1], batch.dtype)).reshape(batch.shape[:2] + (1,))
+        with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf = NaN is torch's answer too
+            out = np.matmul(rows, np.ones(rows.shape[1], batch.dtype)).reshape(batch.shape[:2] + (1,))
     else:
         out = np.empty(batch.shape[:2] + tuple(bins.out for bins in axes), dtype=batch.dtype)
         _run(partial(_reduce_kernel, np.add, axes), batch, [], out, work=_work(batch, axes))
