@@ -5,7 +5,7 @@ import streamlit as st
 
 from pooling_core.codegen import tensor_code
 from ui import backward, calls
-from ui.views import controls, inputs, lesson, quiz
+from ui.views import code, controls, inputs, lesson, quiz
 from ui.views.page import start
 
 page = start("backward")
@@ -63,7 +63,7 @@ with left:
     lesson.numbers("upstream gradient g", g)
 with right:
     lesson.torch_badge(forward, batch, gradient=g[None])
-    st.code(backward.torch_code(flow, tensor_code(batch), hide_result=hide), language="python", wrap_lines=True)
+    code.block(backward.torch_code(flow, tensor_code(batch), hide_result=hide), "python")
 if hide:
     page.stop()
 st.subheader("Why max pooling's gradient is sparse")

@@ -6,7 +6,7 @@ import streamlit as st
 from pooling_core import PoolCall
 from pooling_core.reference import torch_repr
 from ui import calls, questions
-from ui.views import controls, lesson, quiz
+from ui.views import code, controls, lesson, quiz
 from ui.views import downloads as exports
 from ui.views.page import start
 
@@ -43,8 +43,7 @@ try:
         raise ValueError(" ".join(problems))
     y = call.run(x)
 except (ValueError, TypeError) as error:
-    st.markdown(f"**x** · shape `{tuple(x.shape)}`")
-    st.code(torch_repr(x), language=None, wrap_lines=True)
+    code.block(torch_repr(x), label=f"**x** · shape `{tuple(x.shape)}`")
     lesson.planes_chart(page, x, None)
     st.error(f"torch's rule: {error}", icon="✋")
     page.stop()
@@ -53,10 +52,9 @@ asked = questions.questions_channels(call, x, quiz.seed()) if page.predicting el
 hide = quiz.hidden(page, asked)  # predict mode: y, its shape and the planes' verdict wait for Reveal
 planes_area = st.container() if page.presenting else None  # on a slide the planes come first
 left, right = st.columns(2)
-left.markdown(f"**x** · shape `{tuple(x.shape)}`")
-left.code(torch_repr(x), language=None, wrap_lines=True)
-right.markdown(f"**{call.functional_code()}** · shape `{'?' if hide else tuple(y.shape)}`")
-right.code("?  (predict it below, then Reveal)" if hide else torch_repr(y), language=None, wrap_lines=True)
+code.block(torch_repr(x), area=left, label=f"**x** · shape `{tuple(x.shape)}`")
+code.block("?  (predict it below, then Reveal)" if hide else torch_repr(y), area=right,
+           label=f"**{call.functional_code()}** · shape `{'?' if hide else tuple(y.shape)}`")  # fmt: skip
 if asked is not None:
     quiz.panel(page, asked)
 exports.planes_buttons(page, call, x, show_outputs=not hide)  # the planes below, as PNG and GIF

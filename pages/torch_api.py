@@ -7,15 +7,15 @@ from pooling_core import PoolCall
 from pooling_core.codegen import argument_order_note
 from pooling_core.reference import torch_module_call, torch_repr
 from ui import calls, questions
-from ui.views import controls, lesson, quiz
+from ui.views import code, controls, lesson, quiz
 from ui.views.page import start
 
 page = start("torch_api")
 page.intro(
     "The torch API: F.max_pool2d and nn.MaxPool2d", "Change any argument and watch the shape and the values change."
 )
-st.code("F.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)",
-        language="python", wrap_lines=True)  # fmt: skip
+code.block("F.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, "
+           "return_indices=False)", "python")  # fmt: skip
 notice_area = st.container()
 x = calls.input_torch_api({"input": controls.choice(page, "input", widget=st.radio, horizontal=True)})
 
@@ -57,8 +57,7 @@ try:
         raise ValueError(" ".join(problems))
     result = call.run(x)
 except (ValueError, TypeError) as error:
-    st.markdown("**input**")
-    st.code(torch_repr(x), language=None, wrap_lines=True)
+    code.block(torch_repr(x), label="**input**")
     st.error(f"torch would refuse this call: {error}", icon="✋")
     page.stop()
 values = result[0] if isinstance(result, tuple) else result
@@ -72,15 +71,13 @@ lesson.formula(call, x.shape, hide_result=hide)
 if asked is not None:
     quiz.panel(page, asked)
 left, right = st.columns(2)
-left.markdown("**input**")
-left.code(torch_repr(x), language=None, wrap_lines=True)
-right.markdown("**output**" + (" and indices" if isinstance(result, tuple) else ""))
+code.block(torch_repr(x), area=left, label="**input**")
 outputs = result if isinstance(result, tuple) else (result,)
-right.code("?  (predict it above, then Reveal)" if hide else "\n".join(torch_repr(part) for part in outputs),
-           language=None, wrap_lines=True)  # fmt: skip
+shown = "?  (predict it above, then Reveal)" if hide else "\n".join(torch_repr(part) for part in outputs)
+code.block(shown, area=right, label="**output**" + (" and indices" if isinstance(result, tuple) else ""))
 
 st.subheader("nn.MaxPool2d: the same operation as a module")
-st.code(f"pool = {call.module_code()}\ny = pool(x)", language="python", wrap_lines=True)
+code.block(f"pool = {call.module_code()}\ny = pool(x)", "python")
 note = argument_order_note("max_pool2d")
 if note:
     st.warning(note, icon="⚠️")

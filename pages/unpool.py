@@ -5,7 +5,7 @@ import streamlit as st
 
 from pooling_core.codegen import tensor_code
 from ui import calls, unpool
-from ui.views import controls, inputs, lesson, quiz
+from ui.views import code, controls, inputs, lesson, quiz
 from ui.views.page import start
 
 page = start("unpool")
@@ -55,7 +55,7 @@ with left:
 with right:
     lesson.torch_badge(back.unpool, back.pooled[None])
     unpool_arguments = ", ".join(f"{k}={v!r}" for k, v in back.unpool.arguments.items() if k != "indices")
-    code = "\n".join([
+    script = "\n".join([
         "import torch",
         "import torch.nn.functional as F",
         "",
@@ -64,4 +64,4 @@ with right:
         f"z = F.{back.unpool.function}(y, indices, {unpool_arguments})",
         "z.shape  # ?" if hide else f"z.shape  # {tuple(np.shape(back.unpooled[None]))}",
     ])  # fmt: skip
-    st.code(code, language="python", wrap_lines=True)
+    code.block(script, "python")

@@ -9,8 +9,10 @@ Widgets are found by their field names (``page.widget("kernel_size")``): the key
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -109,18 +111,16 @@ class AppPage:
         return [s.value for s in self.at.success]
 
     def code_after(self, label: str) -> str | None:
-        """Text of the code block that follows the markdown ``**<label>** · shape ...``."""
-        found = False
+        """Text of the code block under the markdown ``**<label>** · shape ...`` (one element)."""
         for node in self.at.main:
-            kind = getattr(node, "type", None)
-            if kind == "markdown" and node.value.startswith(f"**{label}**"):
-                found = True
-            elif found and kind == "code":
-                return node.value
+            if getattr(node, "type", None) == "markdown" and node.value.startswith(f"**{label}**"):
+                return code_text(node.value)
         return None
 
-    def code_blocks(self) -> list[str]:
-        return [block.value for block in self.at.code]
+    def code_blocks(self, language: str | None = None) -> list[str]:
+        """Every code block's text (``language``: only blocks of that language)."""
+        marker = 'class="pooling-code' + (f" language-{language}" if language else "")
+        return [code_text(node.value) for node in self.at.markdown if marker in node.value]
 
     def output_text(self) -> str | None:
         return self.code_after("output")
@@ -178,3 +178,11 @@ def open_app(name: str, **query: str) -> AppPage:
 def open_page():
     """``open_page("pool_1d", kernel_size="3")``: see :func:`open_app`."""
     return open_app
+
+
+def code_text(markdown: str) -> str | None:
+    """The text of the code block (ui/code_html.py) in a markdown element's value, or None."""
+    start = markdown.find('<div class="pooling-code')
+    if start < 0:
+        return None
+    return html.unescape(re.sub(r"<[^>]+>", "", markdown[start:].replace("<br>", "\n")))

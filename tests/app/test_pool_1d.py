@@ -88,7 +88,7 @@ def test_average_pooling_of_the_lecture_sequence():
 def test_torch_badge_and_generated_code_match_torch():
     page = set_widgets(open_page(), kernel_size=3, stride="2", padding=1)
     assert any("matches torch exactly" in s for s in page.successes), page.successes
-    scripts = [c.value for c in page.at.code if c.language == "python"]
+    scripts = page.code_blocks("python")
     assert len(scripts) == 1
     assert "F.max_pool1d(x, kernel_size=3, stride=2, padding=1)" in scripts[0]
     # The generated code, run as printed, gives what the page shows.

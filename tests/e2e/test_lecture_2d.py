@@ -35,10 +35,10 @@ _CODE_AFTER_LABEL = """(label) => {
         '[data-testid="stMain"] [data-testid="stElementContainer"]')];
     const at = containers.findIndex(c => c.innerText.trim().startsWith(label + ' · shape'));
     if (at < 0) return null;
-    const code = containers.slice(at + 1).find(c => c.querySelector('[data-testid="stCode"]'));
-    return code ? code.querySelector('code').innerText.trim() : null;
+    const code = containers.slice(at).find(c => c.querySelector('.pooling-code'));
+    return code ? code.querySelector('.pooling-code').innerText.trim() : null;
 }"""
-_CODE_BLOCKS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stCode"] code')]
+_CODE_BLOCKS = """() => [...document.querySelectorAll('[data-testid="stMain"] .pooling-code')]
     .map(code => code.innerText)"""
 
 

@@ -58,7 +58,7 @@ def test_predict_mode_on_the_channels_page_hides_the_slides_result_until_reveal(
     act_and_settle(page, lambda: page.get_by_role("button", name="Check").click())
     assert not any("✅" in mark for mark in marks(page)[:1]), marks(page)
     act_and_settle(page, lambda: page.get_by_role("button", name="Reveal").click())
-    assert SLIDE_OUTPUT in page.locator('[data-testid="stCode"]').all_inner_texts()
+    assert SLIDE_OUTPUT in page.locator(".pooling-code").all_inner_texts()
     assert_no_exception(page)
 
 

@@ -34,8 +34,8 @@ _CODE_AFTER_LABEL = """(label) => {
         '[data-testid="stMain"] [data-testid="stElementContainer"]')];
     const at = containers.findIndex(c => c.innerText.trim().startsWith(label + ' · shape'));
     if (at < 0) return null;
-    const code = containers.slice(at + 1).find(c => c.querySelector('[data-testid="stCode"]'));
-    return code ? code.querySelector('code').innerText.trim() : null;
+    const code = containers.slice(at).find(c => c.querySelector('.pooling-code'));
+    return code ? code.querySelector('.pooling-code').innerText.trim() : null;
 }"""
 # The x centre of the output cell the window figure marks (its last shape), in data coordinates.
 _MARKED_OUTPUT = """() => {

@@ -117,7 +117,7 @@ def _check(page: Page, name: str, changed: set[str], log: list[str]) -> None:
     problem = broken(page)
     assert problem is None, f"{problem}\nafter:\n" + "\n".join(log[-25:])
     if name in ("channels", "torch_api") and name not in changed:
-        blocks = page.locator('[data-testid="stCode"]').all_inner_texts()
+        blocks = page.locator(".pooling-code").all_inner_texts()
         assert any(LECTURE_OUTPUT in block for block in blocks), (
             f"/{name} entered unchanged does not show the slide's example\nafter:\n" + "\n".join(log[-25:])
         )

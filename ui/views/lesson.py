@@ -28,7 +28,7 @@ from ui.figures.planes import planes_figure
 from ui.figures.window import window_figure
 from ui.palette import palette
 from ui.scene import Scene
-from ui.views import downloads, quiz
+from ui.views import code, downloads, quiz
 from ui.views.page import Page, sync_url
 
 SPEEDS = {"0.5×": 1.2, "1×": 0.6, "2×": 0.3, "4×": 0.15}  # seconds per step
@@ -45,8 +45,7 @@ def values_text(values: np.ndarray) -> str:
 
 def numbers(label: str, values: np.ndarray) -> None:
     """Values on the page as text (copyable, readable by screen readers), not only in a chart."""
-    st.markdown(f"**{label}** · shape `{tuple(np.shape(values))}`")
-    st.code(values_text(values), language=None, wrap_lines=True)
+    code.block(values_text(values), label=f"**{label}** · shape `{tuple(np.shape(values))}`")
 
 
 def formula(call: PoolCall, shape: tuple[int, ...], *, hide_result: bool = False) -> None:
@@ -297,7 +296,7 @@ def torch_badge(call: PoolCall, batch: np.ndarray, *, gradient: np.ndarray | Non
 
 def code_panel(call: PoolCall, batch: np.ndarray) -> None:
     """The torch code for the current state, in both forms."""
-    st.code(call.script(tensor_code(batch)), language="python", wrap_lines=True)  # with the argument-order trap
+    code.block(call.script(tensor_code(batch)), "python")  # with the argument-order trap
 
 
 def _questions(page: Page, call: PoolCall, plane: np.ndarray):

@@ -11,7 +11,7 @@ from pooling_core import PoolCall
 from ui import advice, calls, state
 from ui import volume as volumes
 from ui.figures.volume import volume_figure
-from ui.views import controls, lesson, quiz
+from ui.views import code, controls, lesson, quiz
 from ui.views.lesson import StepView
 from ui.views.page import Page
 
@@ -71,8 +71,7 @@ def _invalid(page: Page, call: PoolCall | None, volume: np.ndarray, problem: str
 
 
 def _numbers(label: str, values: np.ndarray) -> None:
-    st.markdown(f"**{label}** · shape `{tuple(values.shape)}`")
-    st.code(volumes.slices_text(values), language=None, wrap_lines=True)
+    code.block(volumes.slices_text(values), label=f"**{label}** · shape `{tuple(values.shape)}`")
 
 
 def volume_view(page: Page, volume: np.ndarray, chosen: calls.Chosen) -> None:
