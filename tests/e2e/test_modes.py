@@ -64,10 +64,9 @@ def test_predict_mode_on_the_channels_page_hides_the_slides_result_until_reveal(
 
 LECTURE_PAGES = [spec.name for spec in navigation.PAGES if spec.section == navigation.LECTURE]
 # Beyond the slides, the pages whose first screen holds the figure and the step sentence too: all
-# at 1920×1080 but Images (its three pictures), and at 1280×720 Backward and Unpooling (the 2-D
-# grids and the 3-D slices are taller: there the sentence starts just below the fold; → and ←
-# still step).
-FIT_720 = [*LECTURE_PAGES, "backward", "unpool"]
+# at 1920×1080 but Images (its three pictures), and at 1280×720 all but Images (the controls above
+# its pictures take half of that screen).
+FIT_720 = [*LECTURE_PAGES, "pool_2d", "backward", "unpool", "fractional", "pool_3d"]
 FIT_1080 = [spec.name for spec in navigation.PAGES if spec.name not in ("home", "images")]
 PRESENTED = [(name, (1280, 720)) for name in FIT_720] + [(name, (1920, 1080)) for name in FIT_1080]
 

@@ -159,7 +159,7 @@ def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float
         figure = view.figure(step)
     else:
         figure = window_figure(scene, step, page.palette, show_outputs=show_outputs, width_px=page.figure_width,
-                               max_height_px=400 if page.presenting else 640)  # fmt: skip
+                               max_height_px=360 if page.presenting else 640)  # fmt: skip
     st.plotly_chart(
         figure, key=page.private("figure"), config=CHART_CONFIG, theme=None,
         alt=f"The window at step {step + 1} of {count}; the step is described below.",
@@ -326,8 +326,11 @@ def pooled_view(page: Page, plane: np.ndarray, chosen, *, input_label: str, indi
     values, indices = result if isinstance(result, tuple) else (result, None)
     asked = _questions(page, chosen.call, plane)
     hide = quiz.hidden(page, asked)
-    formula(chosen.call, batch.shape, hide_result=hide)
+    if not page.presenting:  # on a slide the figure comes first, the formula under it
+        formula(chosen.call, batch.shape, hide_result=hide)
     step_panel(page, scene_of(chosen.call, batch[0]), show_outputs=not hide)
+    if page.presenting:
+        formula(chosen.call, batch.shape, hide_result=hide)
     if asked is not None:
         quiz.panel(page, asked)
     left, right = st.columns(2)

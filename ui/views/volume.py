@@ -92,7 +92,7 @@ def volume_view(page: Page, volume: np.ndarray, chosen: calls.Chosen) -> None:
     if not page.presenting:  # on a slide the figure comes first, the formula under it
         lesson.formula(chosen.call, batch.shape, hide_result=hide)
     scene = scene_of(chosen.call, batch[0])
-    height = 420 if page.presenting else 640
+    height = 350 if page.presenting else 640
     view = StepView(
         figure=lambda step: volume_figure(
             scene, step, page.palette, show_outputs=not hide, width_px=page.figure_width, max_height_px=height
