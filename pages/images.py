@@ -16,8 +16,9 @@ page.intro(
     "blurs. Try the line drawing and the stars.",
 )
 notice_area = st.container()
-image = view.choose_image(page)
-colour, shown_as = view.colour_and_view(page)
+with st.expander("the image (edit)") if page.presenting else st.container():  # on a slide: the pictures first
+    image = view.choose_image(page)
+    colour, shown_as = view.colour_and_view(page)
 with page.controls():
     chosen = controls.pooling_controls_2d(page)
     st.caption("The page runs both: your choice with every parameter, the other with the parameters they share.")

@@ -63,11 +63,12 @@ def test_predict_mode_on_the_channels_page_hides_the_slides_result_until_reveal(
 
 
 LECTURE_PAGES = [spec.name for spec in navigation.PAGES if spec.section == navigation.LECTURE]
-# Beyond the slides, the pages whose first screen holds the figure and the step sentence too: all
-# at 1920×1080 but Images (its three pictures), and at 1280×720 all but Images (the controls above
-# its pictures take half of that screen).
-FIT_720 = [*LECTURE_PAGES, "pool_2d", "backward", "unpool", "fractional", "pool_3d"]
-FIT_1080 = [spec.name for spec in navigation.PAGES if spec.name not in ("home", "images")]
+# Beyond the slides, every page's first screen holds its figure and its step sentence too, at
+# 1920×1080 and at 1280×720; on Images the figure is the three pictures, and the step sentence
+# belongs to the zoom section under them (a screen lower, by design).
+FIT_720 = [*LECTURE_PAGES, "pool_2d", "images", "backward", "unpool", "fractional", "pool_3d"]
+FIT_1080 = [spec.name for spec in navigation.PAGES if spec.name != "home"]
+STEP_BELOW = {"images"}
 PRESENTED = [(name, (1280, 720)) for name in FIT_720] + [(name, (1920, 1080)) for name in FIT_1080]
 
 
@@ -93,7 +94,7 @@ def test_presentation_fits_the_first_screen(browser, streamlit_server, name, siz
             wait_for_plotly(page)
             assert inside_first_screen(page, charts.first), f"/{name}: the figure is not wholly on the first screen"
         step = page.locator(".pooling-step")
-        if step.count():
+        if step.count() and name not in STEP_BELOW:
             assert inside_first_screen(page, step), f"/{name}: the step sentence is not on the first screen"
         for label in ("◂", "▸"):
             assert page.get_by_role("button", name=label).count() or page.locator("button", has_text=label).count()
