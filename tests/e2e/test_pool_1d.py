@@ -238,3 +238,15 @@ def test_deep_link_is_the_first_request_of_a_fresh_server(page, tmp_path):
         assert "page_not_found" not in page.message_types
         assert page.title().startswith("1-D pooling") or "Pooling Lab" in page.title()
         assert_no_exception(page)
+
+
+def test_one_click_selects_the_whole_script_for_copying(page, streamlit_server):
+    """The torch code is our own block (ui/code_html.py), coloured; a click selects all of it."""
+    open_app(page, streamlit_server, "pool_1d?kernel_size=3")
+    script = page.locator(".pooling-code.language-python").first
+    assert script.locator(".token.keyword").count() >= 3  # import, import, import ... coloured
+    script.click()
+    selected = page.evaluate("() => window.getSelection().toString()")
+    text = script.inner_text()
+    assert "F.max_pool1d(x, kernel_size=3)" in text
+    assert selected.strip() == text.strip()
