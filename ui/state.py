@@ -65,6 +65,7 @@ PRIVATE = {
     "image": "which image the Images page drew last (a new one resets the region)",
     "controls": "a row of the page's controls (``…__controls_<row>`` for a second row)",
     "steps": "the row of step buttons",
+    "steps_text": "whether \"Every step as text\" is open (its list is written only then)",
     "quiz": "predict mode's box of questions",
     "guess": "predict mode: a student's answer (``guess:<question id>``, one per question)",
     "check": "predict mode's Check button",

@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from playwright.sync_api import Page, expect
 
 from scripts.browser import (
+    act_and_settle,
     assert_no_exception,
     choose,
     chosen,
@@ -250,3 +251,16 @@ def test_one_click_selects_the_whole_script_for_copying(page, streamlit_server):
     text = script.inner_text()
     assert "F.max_pool1d(x, kernel_size=3)" in text
     assert selected.strip() == text.strip()
+
+
+def test_every_step_as_text_is_written_when_opened_and_follows_the_step(page, streamlit_server):
+    open_app(page, streamlit_server, "pool_1d?kernel_size=2&step=2")
+    summary = page.get_by_text("Every step as text", exact=True)
+    details = page.locator('[data-testid="stExpander"]').filter(has_text="Every step as text")
+    assert "1. Output 0" not in details.inner_text()  # closed: not written yet
+    act_and_settle(page, summary.click)
+    items = details.locator("li")
+    expect(items).to_have_count(5)
+    assert "← now" in items.nth(2).inner_text() and "Output 2" in items.nth(2).inner_text()
+    act_and_settle(page, lambda: page.keyboard.press("ArrowRight"))  # the step moves; the list follows
+    expect(items.nth(3)).to_contain_text("← now")
