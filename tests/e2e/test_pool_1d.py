@@ -241,16 +241,20 @@ def test_deep_link_is_the_first_request_of_a_fresh_server(page, tmp_path):
         assert_no_exception(page)
 
 
-def test_one_click_selects_the_whole_script_for_copying(page, streamlit_server):
-    """The torch code is our own block (ui/code_html.py), coloured; a click selects all of it."""
+def test_the_script_is_coloured_and_copies_as_the_code_itself(page, streamlit_server):
+    """The torch code is our own block (ui/code_html.py): coloured, and what a selection copies is
+    the script line for line (its breaks are <br>s, its spaces kept)."""
     open_app(page, streamlit_server, "pool_1d?kernel_size=3")
     script = page.locator(".pooling-code.language-python").first
     assert script.locator(".token.keyword").count() >= 3  # import, import, import ... coloured
-    script.click()
-    selected = page.evaluate("() => window.getSelection().toString()")
-    text = script.inner_text()
-    assert "F.max_pool1d(x, kernel_size=3)" in text
-    assert selected.strip() == text.strip()
+    selected = script.evaluate(
+        "block => { const range = document.createRange(); range.selectNodeContents(block);"
+        " const s = window.getSelection(); s.removeAllRanges(); s.addRange(range); return s.toString(); }"
+    )
+    lines = selected.splitlines()
+    assert lines[:3] == ["import torch", "import torch.nn as nn", "import torch.nn.functional as F"], lines
+    assert "y = F.max_pool1d(x, kernel_size=3)" in lines
+    assert any(line.startswith("x = torch.tensor([[1.0, 4.0, -1.0") for line in lines), lines
 
 
 def test_every_step_as_text_is_written_when_opened_and_follows_the_step(page, streamlit_server):

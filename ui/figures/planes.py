@@ -23,7 +23,7 @@ def planes_figure(x: np.ndarray, y: np.ndarray | None, palette: Palette, plane_h
         for c in range(channels):
             pooled = f"y[{n}, {c}]  {y.shape[2]}×{y.shape[3]}" if y is not None else f"y[{n}, {c}]  ?"
             titles += [f"x[{n}, {c}]  {x.shape[2]}×{x.shape[3]}", pooled]
-    height = 60 + plane_height * rows
+    height = 84 + plane_height * rows
     figure = make_subplots(rows=rows, cols=2, subplot_titles=titles, horizontal_spacing=0.08,
                            vertical_spacing=70 / height)  # fmt: skip
     low, high = value_range(x, y) if y is not None else value_range(x)
@@ -44,5 +44,6 @@ def planes_figure(x: np.ndarray, y: np.ndarray | None, palette: Palette, plane_h
                 )  # fmt: skip
     figure.update_yaxes(autorange="reversed", showgrid=False, zeroline=False, dtick=1, scaleanchor=None)
     figure.update_xaxes(showgrid=False, zeroline=False, dtick=1)
-    figure.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), showlegend=False)
+    # room for the row numbers left of the first column and the column numbers under the last row
+    figure.update_layout(height=height, margin=dict(l=34, r=10, t=40, b=34), showlegend=False)
     return styled(figure, palette)
