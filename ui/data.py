@@ -7,7 +7,11 @@
 >>> parse_sequence("1 two 3")
 Traceback (most recent call last):
 ...
-ValueError: "two" (value 2) is not a number. Type numbers separated by spaces or commas, e.g. 1 4 -1 0.
+ValueError: "two" (the 2nd value) is not a number. Type numbers separated by spaces or commas, e.g. 1 4 -1 0.
+>>> parse_sequence("1,,2")
+Traceback (most recent call last):
+...
+ValueError: Two commas with no number between them (",,"): type the missing number, or remove one.
 """
 
 from __future__ import annotations
@@ -23,6 +27,12 @@ MAX_SEQUENCE = 200  # the 1-D page animates every output cell; beyond this it st
 _SPECIAL = {"nan": np.nan, "inf": np.inf, "+inf": np.inf, "-inf": -np.inf, "∞": np.inf, "-∞": -np.inf, "−∞": -np.inf}
 
 
+def ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``4th``... ``11th``, ``12th``, ``13th``, ``21st``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _number(token: str, position: int) -> float:
     cleaned = token.strip().replace("−", "-")
     if cleaned.lower() in _SPECIAL:
@@ -31,12 +41,20 @@ def _number(token: str, position: int) -> float:
         return float(cleaned)
     except ValueError:
         raise ValueError(
-            f'"{token}" (value {position}) is not a number. Type numbers separated by spaces or commas, e.g. 1 4 -1 0.'
+            f'"{token}" (the {ordinal(position)} value) is not a number. Type numbers separated by spaces or commas, '
+            "e.g. 1 4 -1 0."
         ) from None
 
 
 def parse_sequence(text: str, limit: int = MAX_SEQUENCE) -> np.ndarray:
     """Numbers separated by spaces, commas or semicolons (``nan``, ``inf``, ``-inf`` allowed)."""
+    empty = re.search(r"([,;])\s*([,;])", text)  # "1,,2": a number left out, not one separator
+    if empty:
+        names = {",": "commas", ";": "semicolons"}
+        kind = names[empty.group(1)] if empty.group(1) == empty.group(2) else "separators"
+        raise ValueError(
+            f'Two {kind} with no number between them ("{empty.group(0)}"): type the missing number, or remove one.'
+        )
     tokens = [token for token in re.split(r"[\s,;]+", text.strip().strip("[]()")) if token]
     if not tokens:
         raise ValueError("The sequence is empty. Type at least one number, e.g. 1 4 -1 0.")

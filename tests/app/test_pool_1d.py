@@ -241,14 +241,16 @@ def test_out_of_range_step_in_link_is_clamped(value):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("1 two 3", '"two" (value 2) is not a number'),
+        ("1 two 3", '"two" (the 2nd value) is not a number'),
         ("", "The sequence is empty"),
         ("   ", "The sequence is empty"),
         ("[ ]", "The sequence is empty"),
-        ("1 2 3 x4", '"x4" (value 4) is not a number'),
+        ("1 2 3 x4", '"x4" (the 4th value) is not a number'),
         (" ".join(["1"] * 201), "at most 200"),
+        ("1,,2", 'Two commas with no number between them (",,")'),
+        ("1 ; , 2", "Two separators with no number between them"),
     ],
-    ids=["word", "empty", "blank", "brackets", "letter", "too-long"],
+    ids=["word", "empty", "blank", "brackets", "letter", "too-long", "two-commas", "two-separators"],
 )
 def test_malformed_sequences_give_a_clear_message(text, message):
     page = open_page()
@@ -400,3 +402,15 @@ def test_presets_fill_the_sequence_reproducibly():
     again.widget("seed").set_value(3)
     again.at.selectbox(key=again.private("preset")).set_value("random integers").run()
     assert again.value("x") == first
+
+
+def test_a_malformed_sequence_is_explained_right_under_its_box():
+    """Before the preset, seed and CSV row (on a phone that row is a screen tall)."""
+    page = open_page()
+    page.type("x", "1 2 x")
+    kinds = [(getattr(node, "type", None), getattr(node, "label", None)) for node in page.at.main]
+    box = kinds.index(("text_input", next(label for kind, label in kinds if kind == "text_input")))
+    error = next(i for i, (kind, _) in enumerate(kinds) if kind == "error")
+    preset = next(i for i, (kind, label) in enumerate(kinds) if kind == "selectbox" and label == "preset")
+    assert box < error < preset, kinds[: preset + 1]
+    assert '"x" (the 3rd value) is not a number' in page.errors[0]

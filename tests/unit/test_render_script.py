@@ -113,7 +113,7 @@ def test_a_copied_url_works_as_the_pages_own_query(tmp_path, capsys):
         ("pool_1d?kernel_size=3&padding=2", (),
          "torch's rule: max_pool1d() padding should be at most half of kernel_size, but got padding=2 and "
          "kernel_size=3"),
-        ("pool_1d?x=1,a", (), '"a" (value 2) is not a number'),
+        ("pool_1d?x=1,a", (), '"a" (the 2nd value) is not a number'),
         ("pool_2d?function=avg_pool2d&divisor_override=2,3", (),
          "divisor_override takes one whole number (or None), but you typed '2,3'."),
         ("pool_1d", ("--width", "100"), "width must be from 320 to 4000 px"),

@@ -73,14 +73,15 @@ def sequence_input(page: Page) -> np.ndarray | None:
         else "x — the input sequence (numbers separated by spaces or commas; nan, inf, -inf allowed)"
     )
     text = controls.text(page, "x", label)
+    values = _parsed(data.parse_sequence, text)  # what is wrong with it, said right under the box
     if page.presenting:  # the lecture's input: no loading tools on the slide
-        return _parsed(data.parse_sequence, text)
+        return values
     preset, seed, upload = st.columns([3, 1, 3], vertical_alignment="bottom")
     _presets(page, "x", data.PRESETS_1D, _sequence_preset, (preset, seed))
     upload.file_uploader("CSV file", type=["csv", "txt"], key=page.private("csv"), on_change=_load_csv, args=(page,),
                          help="One column or one row of numbers (a header is skipped), , or ; between.")  # fmt: skip
     _loaded_notes(page)
-    return _parsed(data.parse_sequence, text)
+    return values
 
 
 def grid_input(page: Page, presets: tuple[str, ...] = data.PRESETS_2D, *, side: int | None = None,
