@@ -197,8 +197,9 @@ def _presentation_bar(page: Page) -> None:
                    shortcut="PageUp", disabled=before is None, use_container_width=True):  # fmt: skip
         _go(before)
     spec = navigation.BY_NAME[page.name]
-    title.markdown(f"<div class='pooling-where'>{spec.icon} {spec.title} · {navigation.NAMES.index(page.name)} of "
-                   f"{len(navigation.NAMES) - 1}</div>", unsafe_allow_html=True)  # fmt: skip
+    number = navigation.NAMES.index(page.name)  # the home page is no slide: no "0 of 10"
+    where = f" · {number} of {len(navigation.NAMES) - 1}" if number else ""
+    title.markdown(f"<div class='pooling-where'>{spec.icon} {spec.title}{where}</div>", unsafe_allow_html=True)
     if forward.button(f"{navigation.BY_NAME[after].title} ▸" if after else "next ▸", key="_present_next",
                       shortcut="PageDown", disabled=after is None, use_container_width=True):  # fmt: skip
         _go(after)

@@ -61,7 +61,9 @@ def _guess_widget(page: Page, question: quiz.Question, number: int) -> str | Non
     label = f"Your answer ({question.kind})" if question.kind != "choice" else "Your answer"
     if question.kind == "choice":
         return st.radio(label, question.options, index=None, key=key, label_visibility="collapsed")
-    placeholder = {"cells": "e.g. 1 2 3 (rows separated by ;)", "shape": "e.g. (2, 3)", "number": "a number"}
+    rows = question.kind == "cells" and bool(question.answer) and isinstance(question.answer[0], tuple)
+    cells = "e.g. 1 2; 3 4 (rows separated by ;)" if rows else "e.g. 1 2 3"
+    placeholder = {"cells": cells, "shape": "e.g. (2, 3)", "number": "a number"}
     return st.text_input(label, key=key, placeholder=placeholder[question.kind], label_visibility="collapsed")
 
 
