@@ -51,6 +51,7 @@ class Palette:
     unread_padding_fill: str  # declared padding no window reads
     overhang: str
     overhang_fill: str
+    nan_fill: str  # a NaN cell (no colour scale can place it): apart from the overhang's ``·`` cells
     changed: str  # invariance: outputs a permutation or shift changed
     values: tuple[str, ...]
     series: tuple[str, ...]  # lines of a chart (max, avg, none)
@@ -75,6 +76,7 @@ LIGHT = Palette(
     unread_padding_fill="#f3f4f6",
     overhang=ORANGE,
     overhang_fill="#fde7c2",
+    nan_fill="#f4d4e6",
     changed=VERMILLION,
     # plotly's "Blues", light to dark: dark text on light cells, white on dark (Plotly picks it).
     values=("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"),
@@ -95,6 +97,7 @@ DARK = Palette(
     unread_padding_fill="#1f2937",
     overhang=YELLOW,
     overhang_fill="#4a3f12",
+    nan_fill="#4d2b40",
     changed=ORANGE,
     values=("#0b1f33", "#0d2f4f", "#10406b", "#145187", "#1a64a3", "#2b7bbd", "#4a93cf", "#76afdf", "#a8cdee"),
     series=(SKY, ORANGE, "#9ca3af"),

@@ -198,7 +198,7 @@ def test_nan_and_infinities_are_drawn_and_written():
     image = np.asarray(picture.frame(scene.step_count - 1))
     panel = picture.panel
     nan_box = panel.input_cell(0, 1)
-    assert pixel(image, (nan_box[0] + panel.gap + 2, nan_box[1] + panel.gap + 2)) == draw.rgb(LIGHT.overhang_fill)
+    assert pixel(image, (nan_box[0] + panel.gap + 2, nan_box[1] + panel.gap + 2)) == draw.rgb(LIGHT.nan_fill)
     top = panel.scale.colours[-1]  # +inf takes the top of the scale, −inf the bottom
     inf_box, minus_box = panel.input_cell(0, 2), panel.input_cell(0, 3)
     assert pixel(image, (inf_box[0] + panel.gap + 2, inf_box[1] + panel.gap + 2)) == top
@@ -615,3 +615,12 @@ def test_a_predicting_backward_or_unpooling_export_shows_x_not_the_answer():
     asked = unpool.variant(scenes.build(call, x[:5]), back, predicting=True)
     assert asked.at(0).inputs.tolist() == [x[:5].tolist()] and "→ ?" in asked.sentence(1)[0]
     assert len(gif_frames(export.render_gif(told, LIGHT, WEB))) == 5
+
+
+def test_a_nan_cell_and_an_overhang_cell_differ_in_colour_in_both_themes():
+    """Both are cells no colour scale places; side by side (a NaN next to ceil_mode's · cells) a
+    reader must tell them apart by colour as well as by their text."""
+    from ui.palette import DARK  # noqa: PLC0415
+
+    for theme in (LIGHT, DARK):
+        assert theme.nan_fill not in (theme.overhang_fill, theme.padding_fill, theme.unread_padding_fill)

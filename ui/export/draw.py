@@ -183,7 +183,7 @@ class Kit:
     def exact_colours(self, scale: ValueScale | None = None) -> list[tuple[int, int, int]]:
         """Every flat colour the pictures draw (a GIF keeps each of them exactly)."""
         names = ("background", "text", "muted", "frame", "window", "chosen", "padding", "padding_fill",
-                 "unread_padding_fill", "overhang", "overhang_fill", "changed")  # fmt: skip
+                 "unread_padding_fill", "overhang", "overhang_fill", "nan_fill", "changed")  # fmt: skip
         colours = [self.colour(name) for name in names] + [INK_DARK, INK_LIGHT]
         return colours + (list(scale.colours) if scale is not None else [])
 

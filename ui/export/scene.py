@@ -67,7 +67,7 @@ class Cells:
     def draw_value(self, draw: ImageDraw.ImageDraw, box: Box, value: float) -> None:
         """A value in its colour (NaN in its own), written when the font fits."""
         if np.isnan(value):
-            fill, ink = self.kit.colour("overhang_fill"), self.kit.colour("text")
+            fill, ink = self.kit.colour("nan_fill"), self.kit.colour("text")
         else:
             fill = self.scale.colour(value)
             ink = kit_draw.ink_on(fill)

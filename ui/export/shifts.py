@@ -113,7 +113,7 @@ class ShiftsPicture:
         for (r, c), value in np.ndenumerate(values):
             box = self._box(panel, row, r, c, span)
             if np.isnan(value):
-                fill, ink = self.kit.colour("overhang_fill"), self.kit.colour("text")
+                fill, ink = self.kit.colour("nan_fill"), self.kit.colour("text")
             else:
                 fill = self.scale.colour(value)
                 ink = kit_draw.ink_on(fill)

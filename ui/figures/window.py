@@ -112,7 +112,7 @@ def nan_layer(values: np.ndarray, x: np.ndarray, axes, palette: Palette, font_si
         type="heatmap", xaxis=axes[0], yaxis=axes[1], z=np.where(nan, 0, None).tolist(), x=x.tolist(),
         y=list(range(values.shape[0])), text=np.where(nan, "NaN", "").tolist(),
         texttemplate="%{text}" if font_size else None, textfont=dict(size=font_size or 10, color=palette.text),
-        colorscale=[[0, palette.overhang_fill], [1, palette.overhang_fill]], showscale=False, xgap=2, ygap=2,
+        colorscale=[[0, palette.nan_fill], [1, palette.nan_fill]], showscale=False, xgap=2, ygap=2,
         hoverinfo="skip", name="NaN",
     )  # fmt: skip
 
