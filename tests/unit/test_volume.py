@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from pooling_core import PoolCall
 from ui import calls, questions
 from ui import volume as volumes
-from ui.figures.volume import layout, volume_figure
+from ui.figures.volume import OUTPUT_HEADING_PX, layout, volume_figure
 from ui.palette import DARK, LIGHT
 
 VOLUME = calls.input_3d({"D": 4, "H": 4, "W": 5, "seed": 3})  # (4, 4, 5) random integers 0…9
@@ -149,3 +149,18 @@ def test_the_layout_fits_the_width_and_no_two_slices_overlap(width):
             side_by_side = one.top == other.top
             assert not side_by_side or one.left + one.width < other.left
         assert placed.height <= 640 or placed.cell == 14
+
+
+def test_on_a_wide_short_screen_the_output_goes_beside_the_input_with_larger_cells():
+    """A projector's 1280×720: the output beside the slices keeps cells legible (28 px below
+    them, 50 beside), every panel inside the width, the output's heading included."""
+    scene = volumes.build(PoolCall("max_pool3d", {"kernel_size": 2}), np.arange(64, dtype=np.float32).reshape(4, 4, 4))
+    below = layout(scene, 1226, 350, max_cell=64)
+    beside = layout(scene, 1226, 350, max_cell=64, outputs_beside=True)
+    assert beside.cell > 1.5 * below.cell and beside.height <= 350
+    last_input = beside.inputs[-1]
+    assert all(panel.left > last_input.left + last_input.width for panel in beside.outputs)
+    assert all(panel.left + panel.width <= beside.width for panel in beside.inputs + beside.outputs)
+    assert beside.output_left + OUTPUT_HEADING_PX <= beside.width
+    assert beside.output_heading == beside.input_heading  # one row of headings
+    assert layout(scene, 1226, 350, max_cell=64, outputs_beside=False) == below  # the default is unchanged

@@ -26,6 +26,7 @@ from ui.volume import VolumeScene
 GAP = 0.7  # between two slices, in cells
 TITLE_PX, HEADING_PX, ROW_GAP_PX, SECTION_GAP_PX = 22, 26, 22, 18  # a row gap clears the box under a row
 MARGIN_PX = 10
+OUTPUT_HEADING_PX = 285  # "output y · D_out×H_out×W_out = 10×10×10" at the headings' 15 px
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Layout:
     height: float
     width: float
     per_row: int = 1  # input slices to a row (the exports arrange them the same way)
+    output_left: float = MARGIN_PX  # x (px) of the output's heading: beside the input's slices, or under them
 
 
 def slices_per_row(count: int, columns: int, cell: float, available: float) -> int:
@@ -56,12 +58,15 @@ def slices_per_row(count: int, columns: int, cell: float, available: float) -> i
     return max(1, min(count, math.floor((available / cell + GAP) / (columns + GAP))))
 
 
-def _panels(count: int, columns: int, rows: int, cell: float, per_row: int, top: float, first_axis: int):
-    """``count`` panels of ``rows × columns`` cells, ``per_row`` to a row, from ``top``; and where they end."""
+def _panels(count: int, columns: int, rows: int, cell: float, per_row: int, top: float, first_axis: int,
+            left: float = MARGIN_PX + 24):  # fmt: skip
+    """``count`` panels of ``rows × columns`` cells, ``per_row`` to a row, from ``top`` and ``left``
+    (the first slice's cells, right of its tick labels); and where they end."""
     panels = []
+    first_left = left
     for index in range(count):
         row, column = divmod(index, per_row)
-        left = MARGIN_PX + 24 + column * (columns + GAP) * cell
+        left = first_left + column * (columns + GAP) * cell
         panel_top = top + TITLE_PX + row * (TITLE_PX + rows * cell + ROW_GAP_PX)
         panels.append(Panel(first_axis + index, left, panel_top, columns * cell, rows * cell))
     layout_rows = math.ceil(count / per_row) if count else 0
@@ -69,20 +74,31 @@ def _panels(count: int, columns: int, rows: int, cell: float, per_row: int, top:
 
 
 def layout(scene: VolumeScene, width_px: int = 900, max_height_px: int = 640, max_cell: float = 48,
-           min_cell: float = 14) -> Layout:  # fmt: skip
+           min_cell: float = 14, outputs_beside: bool = False) -> Layout:  # fmt: skip
     """Cell size and every slice's place. Of all ways to wrap the slices into rows, the one whose
     cells are largest (up to ``max_cell``) while the figure stays under ``max_height_px`` — one more
     row of slices only for cells 15 % larger; the output's slices, cells of the same size, wrap as
-    they must."""
+    they must. ``outputs_beside``: the output may also go right of the input's slices, when that
+    gives larger cells (a wide, short screen: a projector)."""
     (_, _), (h0, h1), (w0, w1) = scene.extent
     rows, columns = h1 - h0 + 1, w1 - w0 + 1
     count = len(scene.slices)
     out = scene.outputs.shape if scene.outputs is not None else (0, 0, 0)
     available = width_px - 2 * MARGIN_PX - 24 - 12  # 24: the first slice's tick labels; 12: the box's right edge
 
-    def place(cell: float, per_row: int) -> Layout:
+    def place(cell: float, per_row: int, beside: bool = False) -> Layout | None:
         top = MARGIN_PX + HEADING_PX
         inputs, bottom = _panels(count, columns, rows, cell, per_row, top, 1)
+        if beside:  # the output's heading and slices right of the input's widest row
+            heading_left = inputs[per_row - 1].left + inputs[per_row - 1].width + 12 + 2 * SECTION_GAP_PX
+            room = width_px - heading_left - 24 - MARGIN_PX - 12
+            if room < out[2] * cell or width_px - heading_left - MARGIN_PX < OUTPUT_HEADING_PX:
+                return None
+            out_per_row = slices_per_row(out[0], out[2], cell, room)
+            outputs, out_bottom = _panels(out[0], out[2], out[1], cell, out_per_row, top, count + 1,
+                                          left=heading_left + 24)  # fmt: skip
+            height = max(bottom, out_bottom) + MARGIN_PX
+            return Layout(cell, inputs, outputs, MARGIN_PX, MARGIN_PX, height, width_px, per_row, heading_left)
         output_heading = bottom + SECTION_GAP_PX
         out_per_row = slices_per_row(out[0], out[2], cell, available) if out[0] else 1
         outputs, bottom = _panels(out[0], out[2], out[1], cell, out_per_row, output_heading + HEADING_PX, count + 1)
@@ -94,11 +110,14 @@ def layout(scene: VolumeScene, width_px: int = 900, max_height_px: int = 640, ma
         cell = min(max_cell, available / (per_row * columns + (per_row - 1) * GAP))
         if cell < min_cell and per_row > 1:  # this many to a row would run past the width even at min_cell
             continue
-        placed = place(max(cell, min_cell), per_row)
-        while placed.height > max_height_px and placed.cell > min_cell:
-            placed = place(max(min_cell, placed.cell * 0.92), per_row)
-        if best is None or placed.cell > 1.15 * best.cell:  # another row only for clearly larger cells
-            best = placed
+        for beside in (False, True) if outputs_beside and out[0] else (False,):
+            size = max(cell, min_cell)
+            placed = place(size, per_row, beside)  # (None: the output finds no room beside, at this size)
+            while (placed is None or placed.height > max_height_px) and size > min_cell:
+                size = max(min_cell, size * 0.92)
+                placed = place(size, per_row, beside)
+            if placed is not None and (best is None or placed.cell > 1.15 * best.cell):  # clearly larger cells
+                best = placed
     return best
 
 
@@ -153,8 +172,8 @@ def _title(figure: Layout, panel: Panel, text: str, colour: str, bold: bool) -> 
                 showarrow=False, font=dict(size=13, color=colour))  # fmt: skip
 
 
-def _heading(figure: Layout, top: float, text: str, palette: Palette) -> dict:
-    return dict(text=text, x=MARGIN_PX / figure.width, y=1 - top / figure.height, xref="paper", yref="paper",
+def _heading(figure: Layout, top: float, text: str, palette: Palette, left: float = MARGIN_PX) -> dict:
+    return dict(text=text, x=left / figure.width, y=1 - top / figure.height, xref="paper", yref="paper",
                 xanchor="left", yanchor="top", showarrow=False, font=dict(size=15, color=palette.text))  # fmt: skip
 
 
@@ -187,11 +206,12 @@ def runs(panels: tuple[Panel, ...], indices: list[int]) -> list[list[Panel]]:
 
 
 def volume_figure(scene: VolumeScene, step: int, palette: Palette, *, show_outputs: bool = True,
-                  width_px: int = 900, max_height_px: int = 640) -> PlainFigure:  # fmt: skip
+                  width_px: int = 900, max_height_px: int = 640,
+                  outputs_beside: bool = False) -> PlainFigure:  # fmt: skip
     """The volume's slices and the output's slices at ``step``: the window's box, its taps, the
     picked cell and the output cell; outputs computed so far (none with ``show_outputs=False``)."""
     max_cell = 64 if width_px >= 1100 else 48
-    figure = layout(scene, width_px, max_height_px, max_cell=max_cell)
+    figure = layout(scene, width_px, max_height_px, max_cell=max_cell, outputs_beside=outputs_beside)
     font = text_size(1, int(figure.cell))
     (_, _), rows, columns = scene.extent
     depth = scene.inputs.shape[0]
@@ -276,7 +296,8 @@ def volume_figure(scene: VolumeScene, step: int, palette: Palette, *, show_outpu
     annotations.append(_heading(figure, figure.input_heading, f"input x · D×H×W = {size}", palette))
     if scene.outputs is not None:
         out = "×".join(map(str, scene.outputs.shape)) if show_outputs else "?"
-        annotations.append(_heading(figure, figure.output_heading, f"output y · D_out×H_out×W_out = {out}", palette))
+        annotations.append(_heading(figure, figure.output_heading, f"output y · D_out×H_out×W_out = {out}", palette,
+                                    figure.output_left))  # fmt: skip
     spec.update(
         height=int(figure.height), margin=dict(l=0, r=0, t=0, b=0), shapes=shapes, annotations=annotations,
         font=dict(family=FONT_FAMILY, size=14, color=palette.text), plot_bgcolor=palette.background,

@@ -95,7 +95,8 @@ def volume_view(page: Page, volume: np.ndarray, chosen: calls.Chosen) -> None:
     height = 350 if page.presenting else 640
     view = StepView(
         figure=lambda step: volume_figure(
-            scene, step, page.palette, show_outputs=not hide, width_px=page.figure_width, max_height_px=height
+            scene, step, page.palette, show_outputs=not hide, width_px=page.figure_width, max_height_px=height,
+            outputs_beside=page.presenting,  # a projector's screen is wide and short
         ),  # fmt: skip
         sentence=lambda step: volumes.sentence(scene, step, hide_result=hide),
         export=scene,
