@@ -162,6 +162,22 @@ def watch_page(page: Page) -> None:
     page.on("websocket", on_websocket)
 
 
+# The text of a code block (ui/code_html.py) as a reader's selection copies it: each line block a
+# line, a blank line its <br>. (innerText counts a <br> between blocks as two new lines.)
+COPIED_TEXT_JS = """block => {
+    const range = document.createRange(); range.selectNodeContents(block);
+    const selection = window.getSelection(); selection.removeAllRanges(); selection.addRange(range);
+    const text = selection.toString(); selection.removeAllRanges(); return text;
+}"""
+
+
+def code_texts(page: Page) -> list[str]:
+    """Every code block's text on the page, as copying it gives."""
+    return page.locator('[data-testid="stMain"] .pooling-code').evaluate_all(
+        f"blocks => blocks.map({COPIED_TEXT_JS})"
+    )
+
+
 def open_app(page: Page, base_url: str, path: str = "", timeout_s: float = RUN_TIMEOUT_S) -> None:
     """Navigate to `base_url/path` and wait until the app's first run has finished and drawn."""
     url = base_url.rstrip("/") + "/" + path.lstrip("/")

@@ -9,10 +9,8 @@ Widgets are found by their field names (``page.widget("kernel_size")``): the key
 
 from __future__ import annotations
 
-import html
 import json
 import math
-import re
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui import state
+from ui.code_html import text_of
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 TIMEOUT_S = 60  # the first run in a process imports torch (the torch badge)
@@ -183,6 +182,4 @@ def open_page():
 def code_text(markdown: str) -> str | None:
     """The text of the code block (ui/code_html.py) in a markdown element's value, or None."""
     start = markdown.find('<div class="pooling-code')
-    if start < 0:
-        return None
-    return html.unescape(re.sub(r"<[^>]+>", "", markdown[start:].replace("<br>", "\n")))
+    return None if start < 0 else text_of(markdown[start:])

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from playwright.sync_api import Page, expect
 
-from scripts.browser import act_and_settle, assert_no_exception, open_app, wait_for_plotly
+from scripts.browser import act_and_settle, assert_no_exception, code_texts, open_app, wait_for_plotly
 from ui import data, navigation, state
 
 pytestmark = pytest.mark.e2e
@@ -58,7 +58,7 @@ def test_predict_mode_on_the_channels_page_hides_the_slides_result_until_reveal(
     act_and_settle(page, lambda: page.get_by_role("button", name="Check").click())
     assert not any("✅" in mark for mark in marks(page)[:1]), marks(page)
     act_and_settle(page, lambda: page.get_by_role("button", name="Reveal").click())
-    assert SLIDE_OUTPUT in page.locator(".pooling-code").all_inner_texts()
+    assert SLIDE_OUTPUT in code_texts(page)
     assert_no_exception(page)
 
 

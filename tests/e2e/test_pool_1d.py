@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from playwright.sync_api import Page, expect
 
 from scripts.browser import (
+    COPIED_TEXT_JS,
     act_and_settle,
     assert_no_exception,
     choose,
@@ -36,7 +37,7 @@ _CODE_AFTER_LABEL = """(label) => {
     const at = containers.findIndex(c => c.innerText.trim().startsWith(label + ' · shape'));
     if (at < 0) return null;
     const code = containers.slice(at).find(c => c.querySelector('.pooling-code'));
-    return code ? code.querySelector('.pooling-code').innerText.trim() : null;
+    return code ? (""" + COPIED_TEXT_JS + """)(code.querySelector('.pooling-code')).trim() : null;
 }"""
 # The x centre of the output cell the window figure marks (its last shape), in data coordinates.
 _MARKED_OUTPUT = """() => {

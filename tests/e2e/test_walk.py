@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from scripts.browser import act_and_settle, broken, choose, open_app, open_select_box
+from scripts.browser import act_and_settle, broken, choose, code_texts, open_app, open_select_box
 from ui import data, navigation
 
 pytestmark = pytest.mark.e2e
@@ -117,7 +117,7 @@ def _check(page: Page, name: str, changed: set[str], log: list[str]) -> None:
     problem = broken(page)
     assert problem is None, f"{problem}\nafter:\n" + "\n".join(log[-25:])
     if name in ("channels", "torch_api") and name not in changed:
-        blocks = page.locator(".pooling-code").all_inner_texts()
+        blocks = code_texts(page)
         assert any(LECTURE_OUTPUT in block for block in blocks), (
             f"/{name} entered unchanged does not show the slide's example\nafter:\n" + "\n".join(log[-25:])
         )

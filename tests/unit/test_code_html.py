@@ -12,7 +12,7 @@ import pytest
 from pooling_core import PoolCall
 from pooling_core.codegen import tensor_code
 from pooling_core.reference import torch_repr
-from ui.code_html import CODE_CLASS, highlighted
+from ui.code_html import CODE_CLASS, highlighted, text_of
 
 CALLS = [
     PoolCall("max_pool1d", {"kernel_size": 3, "stride": 2, "padding": 1, "return_indices": True}),
@@ -23,13 +23,8 @@ CALLS = [
 ]
 
 
-def text_of(block: str) -> str:
-    """What a browser shows of the block: the text, breaks as new lines."""
-    return html.unescape(re.sub(r"<[^>]+>", "", block.replace("<br>", "\n")))
-
-
 def spans(block: str, kind: str) -> list[str]:
-    return [text_of(s) for s in re.findall(rf'<span class="token {kind}">(.*?)</span>', block)]
+    return [html.unescape(s) for s in re.findall(rf'<span class="token {kind}">(.*?)</span>', block)]
 
 
 @pytest.mark.parametrize("call", CALLS, ids=[c.function for c in CALLS])
@@ -51,14 +46,15 @@ def test_values_and_text_that_is_not_python_stay_plain_and_escaped():
     for text, language in ((values, None), ("?  (predict it below, then Reveal)", "python"), ('a <b> & "c"', None)):
         block = highlighted(text, language)
         assert text_of(block) == text
-        assert "<span" not in block or language == "python"
+        assert 'class="token' not in block or language == "python"
     unfinished = highlighted("y = f(x,\n", "python")  # the tokenizer gives up: plain text, not an error
-    assert text_of(unfinished) == "y = f(x,\n" and "<span" not in unfinished
+    assert text_of(unfinished) == "y = f(x," and 'class="token' not in unfinished  # (a last new line ends it)
 
 
 def test_a_string_over_several_lines_and_indentation_survive():
     script = 'def f(x):\n    """one\n\n    two"""\n    return x  # done\n'
     block = highlighted(script, "python")
-    assert text_of(block) == script
-    assert spans(block, "string") == ['"""one\n\n    two"""']
+    assert text_of(block) == script.removesuffix("\n")
+    assert spans(block, "string") == ['"""one', '    two"""']  # its span cut at each line's end
+    assert block.count('<span class="line">') == 4 and block.count("<br>") == 1  # the blank line
     assert spans(block, "keyword") == ["def", "return"]
