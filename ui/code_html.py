@@ -3,7 +3,7 @@
 The pages show torch code and tensors with this instead of ``st.code``: Streamlit's code element
 loads a 1.5 MB syntax-highlighting bundle (every Prism language) on a page's first view and
 re-renders through it on every rerun. Measured on /pool_1d against the bare floor page
-(benchmarks/bench_app.py): first view 1.25× → 1.11×, a slider change 1.44× → 1.29×.
+(benchmarks/bench_app.py): a first view 1.21–1.34× the floor's before, 1.06–1.15× after.
 
 The spans carry Prism's class names (``token keyword``, ``token string``...), so the theme's
 colours in ``assets/code-light.css`` / ``code-dark.css`` apply as they did to ``st.code``.
