@@ -507,8 +507,8 @@ def _fractional_winners(batch, kernel_size, output_size, samples):
     :func:`_fractional_plan` resolved its sizes and samples (its gradient uses them too)."""
     count, spatial = batch.shape[0], batch.shape[2:]
     if batch.size == 0 or 0 in output_size:
-        return np.empty(batch.shape[:2] + output_size, dtype=batch.dtype), np.zeros(batch.shape[:2] + output_size,
-                                                                                    dtype=np.int64)  # fmt: skip
+        shape = batch.shape[:2] + output_size
+        return np.empty(shape, dtype=batch.dtype), np.zeros(shape, dtype=np.int64)
     starts = _args.fractional_plane_starts(spatial, kernel_size, output_size, samples[:count])
     return max_fractional(batch, kernel_size, starts)
 

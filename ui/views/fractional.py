@@ -133,13 +133,12 @@ def fractional_view(page: Page, grid: np.ndarray, chosen: calls.Chosen) -> None:
         empty(page, chosen.call, grid, values.shape)
         return
     hide = quiz.hidden(page, asked)
-    if not page.presenting:  # on a slide the figure comes first
+
+    def notes() -> None:
         samples_line(page, chosen)
         placement(page, chosen, batch.shape, hide_starts=hide)
-    lesson.step_panel(page, lesson.scene_of(chosen.call, batch[0]), show_outputs=not hide)
-    if page.presenting:
-        samples_line(page, chosen)
-        placement(page, chosen, batch.shape, hide_starts=hide)
+
+    lesson.step_panel(page, lesson.scene_of(chosen.call, batch[0]), show_outputs=not hide, notes=notes)
     if asked is not None:
         quiz.panel(page, asked)
     if not hide:

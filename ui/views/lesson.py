@@ -43,9 +43,10 @@ def values_text(values: np.ndarray) -> str:
     return "\n".join(values_text(row) for row in values)
 
 
-def numbers(label: str, values: np.ndarray) -> None:
-    """Values on the page as text (copyable, readable by screen readers), not only in a chart."""
-    code.block(values_text(values), label=f"**{label}** · shape `{tuple(np.shape(values))}`")
+def numbers(label: str, values: np.ndarray, as_text: Callable[[np.ndarray], str] = values_text) -> None:
+    """Values on the page as text (copyable, readable by screen readers), not only in a chart;
+    ``as_text`` writes them (a volume: slice by slice)."""
+    code.block(as_text(values), label=f"**{label}** · shape `{tuple(np.shape(values))}`")
 
 
 def formula(call: PoolCall, shape: tuple[int, ...], *, hide_result: bool = False) -> None:
@@ -129,12 +130,19 @@ class StepView:
     export: object | None = None
 
 
-def step_panel(page: Page, scene: Scene, *, show_outputs: bool = True, view: StepView | None = None) -> None:
-    """The window at the page's step, its controls and its sentence (one fragment)."""
+def step_panel(page: Page, scene: Scene, *, show_outputs: bool = True, view: StepView | None = None,
+               notes: Callable[[], None] | None = None) -> None:  # fmt: skip
+    """The window at the page's step, its controls and its sentence (one fragment). ``notes``
+    (the formula, a page's remarks on the call) go above the figure, and on a slide under it:
+    on a projector the figure comes first."""
+    if notes is not None and not page.presenting:
+        notes()
     playing = st.session_state.get(page.private("playing"), False)
     speed = SPEEDS.get(st.session_state.get(page.private("speed"), "1×"), SPEEDS["1×"])
     interval = speed if playing else None
     st.fragment(_step_fragment, run_every=interval)(page, scene, show_outputs, interval, view)
+    if notes is not None and page.presenting:
+        notes()
 
 
 def _step_fragment(page: Page, scene: Scene, show_outputs: bool, interval: float | None,
@@ -329,11 +337,8 @@ def pooled_view(page: Page, plane: np.ndarray, chosen, *, input_label: str, indi
     values, indices = result if isinstance(result, tuple) else (result, None)
     asked = _questions(page, chosen.call, plane)
     hide = quiz.hidden(page, asked)
-    if not page.presenting:  # on a slide the figure comes first, the formula under it
-        formula(chosen.call, batch.shape, hide_result=hide)
-    step_panel(page, scene_of(chosen.call, batch[0]), show_outputs=not hide)
-    if page.presenting:
-        formula(chosen.call, batch.shape, hide_result=hide)
+    step_panel(page, scene_of(chosen.call, batch[0]), show_outputs=not hide,
+               notes=lambda: formula(chosen.call, batch.shape, hide_result=hide))  # fmt: skip
     if asked is not None:
         quiz.panel(page, asked)
     left, right = st.columns(2)

@@ -11,7 +11,7 @@ from pooling_core import PoolCall
 from ui import advice, calls, state
 from ui import volume as volumes
 from ui.figures.volume import volume_figure
-from ui.views import code, controls, lesson, quiz
+from ui.views import controls, lesson, quiz
 from ui.views.lesson import StepView
 from ui.views.page import Page
 
@@ -70,10 +70,6 @@ def _invalid(page: Page, call: PoolCall | None, volume: np.ndarray, problem: str
     st.error(f"torch's rule: {problem}" + (f" — {hint}." if hint else ""), icon="✋")
 
 
-def _numbers(label: str, values: np.ndarray) -> None:
-    code.block(volumes.slices_text(values), label=f"**{label}** · shape `{tuple(values.shape)}`")
-
-
 def volume_view(page: Page, volume: np.ndarray, chosen: calls.Chosen) -> None:
     """The page's body: one core call on the volume as a single channel ``(1, D, H, W)``, then the
     formula per axis, the window stepping through the slices, the numbers, the torch badge and the code."""
@@ -89,8 +85,6 @@ def volume_view(page: Page, volume: np.ndarray, chosen: calls.Chosen) -> None:
         return
     values, indices = result if isinstance(result, tuple) else (result, None)
     hide = quiz.hidden(page, asked)
-    if not page.presenting:  # on a slide the figure comes first, the formula under it
-        lesson.formula(chosen.call, batch.shape, hide_result=hide)
     scene = scene_of(chosen.call, batch[0])
     height = 350 if page.presenting else 640
     view = StepView(
@@ -101,18 +95,18 @@ def volume_view(page: Page, volume: np.ndarray, chosen: calls.Chosen) -> None:
         sentence=lambda step: volumes.sentence(scene, step, hide_result=hide),
         export=scene,
     )
-    lesson.step_panel(page, scene, show_outputs=not hide, view=view)
-    if page.presenting:
-        lesson.formula(chosen.call, batch.shape, hide_result=hide)
+    lesson.step_panel(page, scene, show_outputs=not hide, view=view,
+                      notes=lambda: lesson.formula(chosen.call, batch.shape, hide_result=hide))  # fmt: skip
     if asked is not None:
         quiz.panel(page, asked)
     left, right = st.columns(2)
     with left:
-        _numbers("input volume", batch[0])
+        lesson.numbers("input volume", batch[0], volumes.slices_text)
         if not hide:
-            _numbers("output", values[0])
+            lesson.numbers("output", values[0], volumes.slices_text)
             if indices is not None:
-                _numbers("indices (d·H·W + h·W + w, torch's flattened form per channel)", indices[0])
+                lesson.numbers("indices (d·H·W + h·W + w, torch's flattened form per channel)", indices[0],
+                               volumes.slices_text)  # fmt: skip
     with right:
         lesson.torch_badge(chosen.call, batch)
         lesson.code_panel(chosen.call, batch)
